@@ -1,0 +1,49 @@
+"""The one place where findings of the readers are gathered, and where the certificate limit is kept."""
+
+from __future__ import annotations
+
+from cryptography import x509
+
+from . import events
+from .limits import Limits
+from .model import Event, ParsedInputs, SuppliedCertificate
+
+
+class Collector:
+    """Accumulates what every reader finds; readers never build ParsedInputs themselves."""
+
+    def __init__(self, limits: Limits, password: str | bytes | None) -> None:
+        self.limits = limits
+        self.password = password
+        self.parsed = ParsedInputs()
+        self._dropped_certificates = 0
+
+    def event(self, code: str, *, certificate: x509.Certificate | None = None, **details: object) -> None:
+        self.parsed.events.append(Event(code=code, details=details, certificate=certificate))
+
+    def unreadable(self, origin: str, kind: str, reason: str | None = None) -> None:
+        self.event(events.INPUT_UNREADABLE, origin=origin, kind=kind, reason=reason)
+
+    @property
+    def certificates_full(self) -> bool:
+        return len(self.parsed.certificates) >= self.limits.max_certificates
+
+    def certificate(self, certificate: x509.Certificate, origin: str, container: str) -> None:
+        if self.certificates_full:
+            self._dropped_certificates += 1
+            return
+        self.parsed.certificates.append(SuppliedCertificate(certificate, origin, container))
+
+    def count_dropped_certificate(self) -> None:
+        """A certificate seen past the limit without being parsed at all."""
+        self._dropped_certificates += 1
+
+    def finish(self) -> ParsedInputs:
+        if self._dropped_certificates:
+            self.event(
+                events.INPUT_TOO_MANY_CERTIFICATES,
+                limit=self.limits.max_certificates,
+                kept=len(self.parsed.certificates),
+                dropped=self._dropped_certificates,
+            )
+        return self.parsed
