@@ -1,0 +1,134 @@
+"""Front matter of a content page: a TOML block between two ``+++`` lines.
+
+TOML rather than YAML: the standard library reads it (``tomllib``), dates are
+real dates, and there are no surprising implicit types.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+DELIMITER = "+++"
+
+REQUIRED_KEYS = frozenset({"title", "summary", "section", "updated", "sources"})
+OPTIONAL_KEYS = frozenset({"order", "related", "redirect_from", "audience", "applies_to"})
+SECTIONS = ("learn", "guides", "troubleshooting")
+
+
+class FrontMatterError(ValueError):
+    """The block is missing, malformed or holds values of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    summary: str
+    section: str
+    updated: date
+    sources: tuple[Source, ...]
+    order: int | None = None
+    related: tuple[str, ...] = ()
+    redirect_from: tuple[str, ...] = ()
+    audience: str = ""
+    applies_to: str = ""
+
+
+def split(text: str) -> tuple[str, str]:
+    """Return (front matter text, Markdown body)."""
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() != DELIMITER:
+        raise FrontMatterError("the file must start with a front-matter block opened by '+++'")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == DELIMITER:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    raise FrontMatterError("the front-matter block is never closed by a second '+++' line")
+
+
+def parse(block: str) -> FrontMatter:
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontMatterError(f"front matter is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - REQUIRED_KEYS - OPTIONAL_KEYS)
+    if unknown:
+        raise FrontMatterError(f"unknown front-matter key(s): {', '.join(unknown)}")
+    missing = sorted(REQUIRED_KEYS - set(data))
+    if missing:
+        raise FrontMatterError(f"missing front-matter key(s): {', '.join(missing)}")
+    return FrontMatter(
+        title=_text(data, "title"),
+        summary=_text(data, "summary"),
+        section=_choice(data, "section", SECTIONS),
+        updated=_date(data, "updated"),
+        sources=_sources(data.get("sources")),
+        order=_optional_int(data, "order"),
+        related=_slugs(data, "related"),
+        redirect_from=_slugs(data, "redirect_from"),
+        audience=_text(data, "audience", required=False),
+        applies_to=_text(data, "applies_to", required=False),
+    )
+
+
+def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise FrontMatterError(f"'{key}' must be a string")
+    value = value.strip()
+    if required and not value:
+        raise FrontMatterError(f"'{key}' must not be empty")
+    return value
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = _text(data, key)
+    if value not in choices:
+        raise FrontMatterError(f"'{key}' must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _date(data: dict[str, Any], key: str) -> date:
+    value = data.get(key)
+    # tomllib gives a datetime for "2026-01-01T10:00:00"; only a plain date is allowed.
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        raise FrontMatterError(f"'{key}' must be a date written like 2026-11-28 (no quotes)")
+    return value
+
+
+def _optional_int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FrontMatterError(f"'{key}' must be a whole number")
+    return value
+
+
+def _slugs(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise FrontMatterError(f"'{key}' must be a list of page slugs")
+    return tuple(item.strip() for item in value)
+
+
+def _sources(value: Any) -> tuple[Source, ...]:
+    if not isinstance(value, list) or not value:
+        raise FrontMatterError("'sources' must list at least one source ([[sources]] with title and url)")
+    sources = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != {"title", "url"}:
+            raise FrontMatterError(f"source {number} must have exactly a 'title' and a 'url'")
+        title, url = item["title"], item["url"]
+        if not isinstance(title, str) or not title.strip():
+            raise FrontMatterError(f"source {number} has an empty title")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise FrontMatterError(f"source {number} must have an http(s) URL")
+        sources.append(Source(title=title.strip(), url=url.strip()))
+    return tuple(sources)

@@ -1,0 +1,86 @@
+"""Pages of the knowledge center. Content is already rendered; views only pick and template."""
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from smimecenter.learn import current
+from smimecenter.learn.frontmatter import SECTIONS
+from smimecenter.learn.library import SECTION_SUMMARIES, SECTION_TITLES
+from smimecenter.learn.search import QueryProblem
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    library = current.library()
+    sections = [
+        {"name": name, "title": SECTION_TITLES[name], "summary": SECTION_SUMMARIES[name],
+         "pages": library.section(name)[:5], "url": f"/{name}/"}
+        for name in SECTIONS
+    ]
+    return render(request, "home.html", {"sections": sections})
+
+
+@require_safe
+def section_index(request: HttpRequest, section: str) -> HttpResponse:
+    library = current.library()
+    return render(request, "learn/section.html", {
+        "section": section,
+        "title": SECTION_TITLES[section],
+        "summary": SECTION_SUMMARIES[section],
+        "pages": library.section(section),
+    })
+
+
+@require_safe
+def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
+    library = current.library()
+    # The slug is only ever a dictionary key: no file is opened on its behalf.
+    page = library.pages.get(slug)
+    if page is None or page.section != section:
+        target = library.resolve(f"/{section}/{slug}/")
+        if target is None and slug in library.pages:
+            target = library.pages[slug].url
+        if target is None:
+            raise Http404("No such page")
+        return HttpResponsePermanentRedirect(target)
+    previous, following = library.neighbours(page)
+    return render(request, "learn/article.html", {
+        "page": page,
+        "toc": page.rendered.headings,
+        "related": library.related(page),
+        "previous": previous,
+        "next": following,
+    })
+
+
+@require_safe
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "learn/glossary.html", {"glossary": current.library().glossary})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    context: dict[str, object] = {"query": query[:500], "hits": [], "problem": None}
+    try:
+        context["hits"] = current.search_index().search(query)
+    except QueryProblem as problem:
+        context["problem"] = str(problem) if query.strip() else None
+    return render(request, "learn/search.html", context)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"query": ""}, status=404)
