@@ -124,16 +124,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    # Plain names rather than a hashed manifest: the site then also serves its
+    # files on a machine where collectstatic has not been run.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve files straight from STATICFILES_DIRS when collectstatic has not run.
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = env_int("STATIC_MAX_AGE", 3600, minimum=0)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Where the Markdown pages live. Tests point this at generated content.
