@@ -71,6 +71,7 @@ class TrustStore:
         self._by_subject: dict[bytes, list[Anchor]] = {}
         self._by_key_id: dict[bytes, list[Anchor]] = {}
         self._by_fingerprint: dict[str, Anchor] = {}
+        self._anchor_keys: dict[str, bytes] = {}   # SubjectPublicKeyInfo DER, filled on first comparison
         for anchor in anchors:
             if anchor.sha256 in self._by_fingerprint:
                 continue   # the same certificate twice adds nothing
@@ -130,7 +131,10 @@ class TrustStore:
             return None
         key = _public_key_der(cert)
         for anchor in same_subject:
-            if _public_key_der(anchor.certificate) == key:
+            anchor_key = self._anchor_keys.get(anchor.sha256)
+            if anchor_key is None:
+                anchor_key = self._anchor_keys[anchor.sha256] = _public_key_der(anchor.certificate)
+            if anchor_key == key:
                 return anchor
         return None
 
