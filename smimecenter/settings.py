@@ -145,7 +145,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", False):
@@ -166,3 +166,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Certificate check page and API: abuse limits -------------------------------------------------
+# Diagnoses one client (by IP address) may ask for per minute, over the form and the API together;
+# 0 turns the limit off. Counted in the default cache, so several app servers need a shared cache.
+DIAGNOSE_RATE_LIMIT_PER_MINUTE = env_int("DIAGNOSE_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# Files one diagnosis may upload (each is read into memory; their sizes count towards DIAGNOSE_MAX_INPUT_BYTES).
+DIAGNOSE_MAX_FILES = env_int("DIAGNOSE_MAX_FILES", 20, minimum=1)

@@ -5,11 +5,16 @@ import threading
 
 from django.conf import settings
 
-from smimecenter.learn.library import Library, cache
+from django.template.loader import render_to_string
+
+from smimecenter.learn.library import Library, Page, cache
 from smimecenter.learn.search import SearchIndex
 
 _lock = threading.Lock()
 _index: tuple[Library, SearchIndex] | None = None
+# The body of each article page (everything but the site's frame) depends only on
+# the library, so it is rendered once per page and library, not per request.
+_fragments: tuple[Library, dict[str, str]] | None = None
 
 
 def library() -> Library:
@@ -28,8 +33,29 @@ def search_index() -> SearchIndex:
     return index[1]
 
 
+def article_body(page: Page) -> str:
+    global _fragments
+    current = library()
+    fragments = _fragments
+    if fragments is None or fragments[0] is not current:
+        fragments = _fragments = (current, {})
+    body = fragments[1].get(page.slug)
+    if body is None:
+        previous, following = current.neighbours(page)
+        body = render_to_string("learn/article_body.html", {
+            "page": page,
+            "toc": page.rendered.headings,
+            "related": current.related(page),
+            "previous": previous,
+            "next": following,
+        })
+        fragments[1][page.slug] = body
+    return body
+
+
 def reset() -> None:
     """Forget what was loaded (tests that switch CONTENT_DIR)."""
-    global _index
+    global _index, _fragments
     cache.clear()
     _index = None
+    _fragments = None

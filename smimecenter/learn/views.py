@@ -45,14 +45,7 @@ def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
         if target is None:
             raise Http404("No such page")
         return HttpResponsePermanentRedirect(target)
-    previous, following = library.neighbours(page)
-    return render(request, "learn/article.html", {
-        "page": page,
-        "toc": page.rendered.headings,
-        "related": library.related(page),
-        "previous": previous,
-        "next": following,
-    })
+    return render(request, "learn/article.html", {"page": page, "body": current.article_body(page)})
 
 
 @require_safe

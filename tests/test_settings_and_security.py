@@ -1,0 +1,69 @@
+"""Settings read the environment strictly, and production settings pass Django's deployment checks."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from smimecenter.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_env_bool_rejects_a_typo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_FLAG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG must be true or false"):
+        env_bool("SOME_FLAG", False)
+
+
+def test_env_bool_reads_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_FLAG", "Yes")
+    assert env_bool("SOME_FLAG", False) is True
+    monkeypatch.setenv("SOME_FLAG", "0")
+    assert env_bool("SOME_FLAG", True) is False
+
+
+def test_env_int_rejects_units_and_small_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIZE", "10MB")
+    with pytest.raises(ImproperlyConfigured, match="SIZE must be a whole number"):
+        env_int("SIZE", 1)
+    monkeypatch.setenv("SIZE", "3")
+    with pytest.raises(ImproperlyConfigured, match="at least 10"):
+        env_int("SIZE", 1, minimum=10)
+
+
+def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOSTS", " a.example , b.example ,")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    environment.update(env)
+    environment["DJANGO_SETTINGS_MODULE"] = "smimecenter.settings"
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    result = _manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_malformed_setting_is_a_clear_startup_error() -> None:
+    result = _manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings() -> None:
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="false", SECRET_KEY="a-long-random-production-secret-" + "k3y" * 12, ALLOWED_HOSTS="smime.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
