@@ -208,8 +208,8 @@ def _module_versions(listing: str) -> dict[str, str]:
         stripped = line.strip()
         header = re.match(r"^\d+\.\s+(.*)$", stripped)
         if header:
-            current = "builtins" if header.group(1) == "Builtins" else "internal" if "Internal" in header.group(
-                1) else None
+            module_name = header.group(1)
+            current = "builtins" if module_name == "Builtins" else "internal" if "Internal" in module_name else None
             continue
         version = _LIBRARY_VERSION.search(stripped)
         if version and current and current not in versions and stripped.startswith("uri:"):

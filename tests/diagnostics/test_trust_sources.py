@@ -363,6 +363,29 @@ Certificate:
     }
 
 
+MODUTIL_LISTING = """
+Listing of PKCS #11 Modules
+-----------------------------------------------------------
+  1. NSS Internal PKCS #11 Module
+	   uri: pkcs11:library-manufacturer=Mozilla%20Foundation;library-description=NSS%20Internal%20Crypto%20Services;library-version=3.87
+	 slots: 2 slots attached
+
+	 slot: NSS Internal Cryptographic Services
+	token: NSS Generic Crypto Services
+	  uri: pkcs11:token=NSS%20Generic%20Crypto%20Services;manufacturer=Mozilla%20Foundation;serial=0000000000000000;model=NSS%203
+
+  2. Builtins
+	library name: /usr/lib/x86_64-linux-gnu/libnssckbi.so
+	   uri: pkcs11:library-manufacturer=Mozilla%20Foundation;library-description=NSS%20Builtin%20Object%20Cryptoki%20Modu;library-version=2.60
+	 slots: 1 slot attached
+-----------------------------------------------------------
+"""
+
+
+def test_modutil_listing_gives_the_nss_version_and_the_root_list_version():
+    assert truststore_sources._module_versions(MODUTIL_LISTING) == {"internal": "3.87", "builtins": "2.60"}
+
+
 def test_nss_reader_says_to_install_the_tools_when_certutil_is_missing(monkeypatch):
     monkeypatch.setattr(truststore_sources.shutil, "which", lambda name: None)
 
