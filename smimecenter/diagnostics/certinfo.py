@@ -1,0 +1,396 @@
+"""The facts of one certificate that a person (and the checks) need, read once and never raising.
+
+Malformed extensions are common in the wild; cryptography refuses them with ValueError when the
+extension list is first read. We record the refusal as a plain-English problem and carry on with
+the rest of the certificate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+
+__all__ = ["CertificateFacts", "PolicyFacts", "facts_of"]
+
+# RFC 8398 section 3: SmtpUTF8Mailbox, an internationalised mailbox in a SAN otherName.
+SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
+
+# CA/B Forum S/MIME BR 7.1.6.1: 2.23.140.1.5.<type>.<generation>
+SMIME_BR_POLICY_ARC = "2.23.140.1.5."
+SMIME_BR_TYPES = {"1": "mailbox-validated", "2": "organization-validated",
+                  "3": "sponsor-validated", "4": "individual-validated"}
+SMIME_BR_GENERATIONS = {"1": "legacy", "2": "multipurpose", "3": "strict"}
+
+EKU_NAMES = {
+    ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "emailProtection",
+    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string: "clientAuth",
+    ExtendedKeyUsageOID.SERVER_AUTH.dotted_string: "serverAuth",
+    ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "codeSigning",
+    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "timeStamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSPSigning",
+    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string: "anyExtendedKeyUsage",
+    "1.3.6.1.4.1.311.10.3.12": "documentSigning (Microsoft)",
+    "1.3.6.1.4.1.311.10.3.4": "encryptedFileSystem (Microsoft)",
+    "1.3.6.1.4.1.311.20.2.2": "smartcardLogon (Microsoft)",
+}
+
+# RFC 5280 section 4.2.1.3 names, in bit order.
+KEY_USAGE_FLAGS = (
+    ("digital_signature", "digitalSignature"),
+    ("content_commitment", "nonRepudiation"),
+    ("key_encipherment", "keyEncipherment"),
+    ("data_encipherment", "dataEncipherment"),
+    ("key_agreement", "keyAgreement"),
+    ("key_cert_sign", "keyCertSign"),
+    ("crl_sign", "cRLSign"),
+)
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    oid: str
+    smime_type: str | None  # "mailbox-validated", ... for S/MIME BR policies
+    generation: str | None  # "legacy" | "multipurpose" | "strict"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"oid": self.oid, "smime_type": self.smime_type, "generation": self.generation}
+
+
+class CertificateFacts:
+    """Read-once view of a certificate; every property is computed on first use and cached."""
+
+    def __init__(self, certificate: x509.Certificate) -> None:
+        self.certificate = certificate
+        self.problems: list[str] = []
+
+    # --- identity of the certificate itself ----------------------------------------------------
+    @cached_property
+    def sha256(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA256()).hex()
+
+    @cached_property
+    def sha1(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA1()).hex()
+
+    @cached_property
+    def subject(self) -> str:
+        return _rfc4514(self.certificate.subject)
+
+    @cached_property
+    def issuer(self) -> str:
+        return _rfc4514(self.certificate.issuer)
+
+    @cached_property
+    def serial(self) -> str:
+        return format(self.certificate.serial_number, "x")
+
+    @cached_property
+    def not_before(self) -> dt.datetime:
+        return self.certificate.not_valid_before_utc
+
+    @cached_property
+    def not_after(self) -> dt.datetime:
+        return self.certificate.not_valid_after_utc
+
+    @cached_property
+    def common_name(self) -> str | None:
+        return _first_attribute(self.certificate.subject, NameOID.COMMON_NAME)
+
+    @cached_property
+    def label(self) -> str:
+        """How a person recognises the certificate: its common name, else an address, else the DN."""
+        name = self.common_name or (self.emails[0] if self.emails else None) or self.subject
+        return f"\u201c{name}\u201d" if name else "(a certificate with an empty subject)"
+
+    @cached_property
+    def self_issued(self) -> bool:
+        # RFC 5280 section 3.3 / 6.1: subject and issuer are the same name.
+        return self.certificate.subject == self.certificate.issuer
+
+    # --- key and signature ---------------------------------------------------------------------
+    @cached_property
+    def _key(self):
+        try:
+            return self.certificate.public_key()
+        except (ValueError, UnsupportedAlgorithm) as error:
+            self.problems.append(f"its public key could not be read ({error})")
+            return None
+
+    @cached_property
+    def key_type(self) -> str:
+        key = self._key
+        if isinstance(key, rsa.RSAPublicKey):
+            return "RSA"
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            return "EC"
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            return "Ed25519"
+        if isinstance(key, ed448.Ed448PublicKey):
+            return "Ed448"
+        if isinstance(key, dsa.DSAPublicKey):
+            return "DSA"
+        return "unknown"
+
+    @cached_property
+    def key_size(self) -> int | None:
+        key = self._key
+        if isinstance(key, (rsa.RSAPublicKey, dsa.DSAPublicKey, ec.EllipticCurvePublicKey)):
+            return key.key_size
+        return None
+
+    @cached_property
+    def curve(self) -> str | None:
+        key = self._key
+        return key.curve.name if isinstance(key, ec.EllipticCurvePublicKey) else None
+
+    @cached_property
+    def signature_algorithm(self) -> str:
+        oid = self.certificate.signature_algorithm_oid
+        name = getattr(oid, "_name", None)
+        return oid.dotted_string if not name or name == "Unknown OID" else name
+
+    @cached_property
+    def signature_hash(self) -> str | None:
+        """The hash named by the signature algorithm ("md5", "sha1", "sha256"), None for EdDSA."""
+        try:
+            algorithm = self.certificate.signature_hash_algorithm
+        except UnsupportedAlgorithm:
+            return "unknown"
+        return algorithm.name if algorithm is not None else None
+
+    # --- extensions ----------------------------------------------------------------------------
+    @cached_property
+    def _extensions(self) -> x509.Extensions | None:
+        try:
+            return self.certificate.extensions
+        except Exception as error:  # cryptography raises ValueError (and others) for bad DER
+            self.problems.append(f"some of its extensions are malformed and were ignored ({error})")
+            return None
+
+    def extension(self, kind: type) -> object | None:
+        extensions = self._extensions
+        if extensions is None:
+            return None
+        try:
+            return extensions.get_extension_for_class(kind).value
+        except x509.ExtensionNotFound:
+            return None
+
+    def has_extension(self, kind: type) -> bool:
+        return self.extension(kind) is not None
+
+    @cached_property
+    def basic_constraints(self) -> x509.BasicConstraints | None:
+        return self.extension(x509.BasicConstraints)
+
+    @cached_property
+    def is_ca(self) -> bool:
+        constraints = self.basic_constraints
+        return bool(constraints and constraints.ca)
+
+    @cached_property
+    def path_length(self) -> int | None:
+        constraints = self.basic_constraints
+        return constraints.path_length if constraints and constraints.ca else None
+
+    @cached_property
+    def key_usage(self) -> tuple[str, ...] | None:
+        """RFC 5280 names of the key usage bits set, None when the extension is absent."""
+        usage = self.extension(x509.KeyUsage)
+        if usage is None:
+            return None
+        names = [label for attribute, label in KEY_USAGE_FLAGS if getattr(usage, attribute)]
+        if usage.key_agreement:
+            if usage.encipher_only:
+                names.append("encipherOnly")
+            if usage.decipher_only:
+                names.append("decipherOnly")
+        return tuple(names)
+
+    @cached_property
+    def eku_oids(self) -> tuple[str, ...] | None:
+        usage = self.extension(x509.ExtendedKeyUsage)
+        return None if usage is None else tuple(oid.dotted_string for oid in usage)
+
+    @cached_property
+    def eku(self) -> tuple[str, ...] | None:
+        oids = self.eku_oids
+        return None if oids is None else tuple(EKU_NAMES.get(oid, oid) for oid in oids)
+
+    def allows_email_protection(self) -> bool:
+        """RFC 8550 section 4.4.4: no EKU, or one with emailProtection or anyExtendedKeyUsage."""
+        oids = self.eku_oids
+        return oids is None or bool({ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string,
+                                     ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string}
+                                    & set(oids))
+
+    @cached_property
+    def _san(self) -> x509.SubjectAlternativeName | None:
+        return self.extension(x509.SubjectAlternativeName)
+
+    @cached_property
+    def san_emails(self) -> tuple[str, ...]:
+        san = self._san
+        return tuple(san.get_values_for_type(x509.RFC822Name)) if san else ()
+
+    @cached_property
+    def smtp_utf8_emails(self) -> tuple[str, ...]:
+        san = self._san
+        if not san:
+            return ()
+        found = []
+        for other in san.get_values_for_type(x509.OtherName):
+            if other.type_id == SMTP_UTF8_MAILBOX:
+                text = _utf8_string(other.value)
+                if text is None:
+                    self.problems.append("an SmtpUTF8Mailbox entry of its subjectAltName is malformed")
+                else:
+                    found.append(text)
+        return tuple(found)
+
+    @cached_property
+    def subject_emails(self) -> tuple[str, ...]:
+        return tuple(str(a.value) for a in
+                     self.certificate.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS))
+
+    @cached_property
+    def emails(self) -> tuple[str, ...]:
+        """Every mailbox the certificate names, SAN entries first, without repeats."""
+        seen: dict[str, None] = {}
+        for address in (*self.san_emails, *self.smtp_utf8_emails, *self.subject_emails):
+            seen.setdefault(address, None)
+        return tuple(seen)
+
+    @cached_property
+    def policies(self) -> tuple[PolicyFacts, ...]:
+        extension = self.extension(x509.CertificatePolicies)
+        if extension is None:
+            return ()
+        result = []
+        for policy in extension:
+            oid = policy.policy_identifier.dotted_string
+            smime_type = generation = None
+            if oid.startswith(SMIME_BR_POLICY_ARC):
+                parts = oid[len(SMIME_BR_POLICY_ARC):].split(".")
+                if len(parts) == 2:
+                    smime_type = SMIME_BR_TYPES.get(parts[0])
+                    generation = SMIME_BR_GENERATIONS.get(parts[1])
+            result.append(PolicyFacts(oid, smime_type, generation))
+        return tuple(result)
+
+    def _access_urls(self, method: x509.ObjectIdentifier) -> tuple[str, ...]:
+        access = self.extension(x509.AuthorityInformationAccess)
+        if access is None:
+            return ()
+        return tuple(d.access_location.value for d in access
+                     if d.access_method == method
+                     and isinstance(d.access_location, x509.UniformResourceIdentifier))
+
+    @cached_property
+    def ca_issuers_urls(self) -> tuple[str, ...]:
+        return self._access_urls(AuthorityInformationAccessOID.CA_ISSUERS)
+
+    @cached_property
+    def ocsp_urls(self) -> tuple[str, ...]:
+        return self._access_urls(AuthorityInformationAccessOID.OCSP)
+
+    @cached_property
+    def crl_urls(self) -> tuple[str, ...]:
+        points = self.extension(x509.CRLDistributionPoints)
+        if points is None:
+            return ()
+        return tuple(name.value for point in points for name in (point.full_name or ())
+                     if isinstance(name, x509.UniformResourceIdentifier))
+
+    @cached_property
+    def subject_key_id(self) -> bytes | None:
+        value = self.extension(x509.SubjectKeyIdentifier)
+        return value.digest if value is not None else None
+
+    @cached_property
+    def authority_key_id(self) -> bytes | None:
+        value = self.extension(x509.AuthorityKeyIdentifier)
+        return value.key_identifier if value is not None else None
+
+    @cached_property
+    def name_constraints(self) -> x509.NameConstraints | None:
+        return self.extension(x509.NameConstraints)
+
+    # --- the report's view -----------------------------------------------------------------------
+    def to_dict(self, role: str) -> dict[str, object]:
+        return {
+            "role": role,
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "common_name": self.common_name,
+            "serial": self.serial,
+            "not_before": _iso(self.not_before),
+            "not_after": _iso(self.not_after),
+            "key": {"type": self.key_type, "size": self.key_size, "curve": self.curve},
+            "signature_algorithm": self.signature_algorithm,
+            "emails": list(self.emails),
+            "is_ca": self.is_ca,
+            "key_usage": list(self.key_usage) if self.key_usage is not None else None,
+            "extended_key_usage": list(self.eku) if self.eku is not None else None,
+            "policies": [p.to_dict() for p in self.policies],
+            "ca_issuers_urls": list(self.ca_issuers_urls),
+            "ocsp_urls": list(self.ocsp_urls),
+            "crl_urls": list(self.crl_urls),
+            "sha256": self.sha256,
+            "sha1": self.sha1,
+            "problems": list(self.problems),
+        }
+
+
+def facts_of(certificate: x509.Certificate, cache: dict[int, CertificateFacts] | None = None
+             ) -> CertificateFacts:
+    """Facts for a certificate, shared through `cache` (keyed by object identity) when given."""
+    if cache is None:
+        return CertificateFacts(certificate)
+    facts = cache.get(id(certificate))
+    if facts is None or facts.certificate is not certificate:
+        facts = cache[id(certificate)] = CertificateFacts(certificate)
+    return facts
+
+
+def _rfc4514(name: x509.Name) -> str:
+    try:
+        return name.rfc4514_string()
+    except Exception:  # an attribute cryptography cannot render; never fail the report for it
+        return "(a name that cannot be displayed)"
+
+
+def _first_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
+    try:
+        values = name.get_attributes_for_oid(oid)
+    except Exception:
+        return None
+    return str(values[0].value) if values else None
+
+
+def _utf8_string(der: bytes) -> str | None:
+    """Decode a DER UTF8String (tag 12) with a short or long length."""
+    if len(der) < 2 or der[0] != 0x0C:
+        return None
+    length, offset = der[1], 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or len(der) < 2 + count:
+            return None
+        length, offset = int.from_bytes(der[2:2 + count], "big"), 2 + count
+    if offset + length != len(der):
+        return None
+    try:
+        return der[offset:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,366 @@
+"""Certification path building and validation for email (RFC 5280 section 6, RFC 8550 section 4.2).
+
+Supplied certificates and trust anchors are indexed by subject name, and the authority key
+identifier narrows candidates (RFC 5280 section 4.2.1.1), so finding an issuer is a dictionary
+look-up and the whole build is near-linear in the number of certificates. When one name has
+several candidates (a re-keyed or cross-signed CA) every candidate is tried, each finished path
+is validated, the one with the fewest problems wins and the others are kept with their reasons.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from .certinfo import CertificateFacts
+
+__all__ = [
+    "ChainAnalysis",
+    "CandidatePath",
+    "PathProblem",
+    "TrustStoreLike",
+    "build_chains",
+    "pick_leaf",
+    "verify_signature",
+]
+
+MAX_DEPTH = 10  # certificates in one path, anchor included; real email chains have 3 or 4
+MAX_PATHS = 64  # finished paths examined before the search stops (cross-signing loops, hostile bundles)
+
+# Problem codes shared with the checks catalog (the words live there).
+BAD_SIGNATURE = "chain.bad_signature"
+ISSUER_NOT_CA = "chain.issuer_not_ca"
+PATH_LENGTH_EXCEEDED = "chain.path_length_exceeded"
+INTERMEDIATE_NOT_FOR_EMAIL = "chain.intermediate_not_for_email"
+NAME_CONSTRAINTS_VIOLATION = "chain.name_constraints_violation"
+MISSING_INTERMEDIATE = "chain.missing_intermediate"
+UNTRUSTED_ROOT = "chain.untrusted_root"
+SELF_SIGNED_LEAF = "chain.self_signed_leaf"
+EXPIRED = "validity.expired"
+NOT_YET_VALID = "validity.not_yet_valid"
+
+
+class TrustStoreLike(Protocol):
+    name: str
+    provenance: Mapping[str, object]
+
+    def candidates(self, issuer: x509.Name, key_id: bytes | None) -> list[x509.Certificate]: ...
+
+    def contains(self, cert: x509.Certificate) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    code: str
+    certificate: x509.Certificate
+    details: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CandidatePath:
+    certificates: tuple[x509.Certificate, ...]  # leaf first; the anchor last when there is one
+    anchor: x509.Certificate | None
+    store: TrustStoreLike | None
+    problems: tuple[PathProblem, ...]
+
+    @property
+    def trusted(self) -> bool:
+        return self.anchor is not None and not self.problems
+
+    def _rank(self) -> tuple[int, int, int]:
+        return (len(self.problems), 0 if self.anchor is not None else 1, len(self.certificates))
+
+
+@dataclass
+class ChainAnalysis:
+    start: x509.Certificate | None
+    best: CandidatePath | None
+    rejected: tuple[CandidatePath, ...] = ()
+
+    @property
+    def trusted(self) -> bool:
+        return self.best is not None and self.best.trusted
+
+    @property
+    def certificates(self) -> tuple[x509.Certificate, ...]:
+        return self.best.certificates if self.best else ()
+
+    def problems(self, code: str | None = None) -> list[PathProblem]:
+        if self.best is None:
+            return []
+        return [p for p in self.best.problems if code is None or p.code == code]
+
+
+class _Facts(Protocol):
+    def __call__(self, certificate: x509.Certificate) -> CertificateFacts: ...
+
+
+# --- signatures ----------------------------------------------------------------------------------
+
+def verify_signature(child: x509.Certificate, issuer: x509.Certificate) -> str | None:
+    """None when `issuer`'s key signed `child`, else a short reason.
+
+    cryptography's verify_directly_issued_by refuses MD5 and SHA-1 outright; those (still found on
+    old roots and intermediates) are verified with the public-key primitives, so that a weak but
+    genuine signature is reported as weak rather than as forged.
+    """
+    try:
+        child.verify_directly_issued_by(issuer)
+        return None
+    except InvalidSignature:
+        return "the signature does not match the issuer's key"
+    except UnsupportedAlgorithm as error:
+        return f"its signature algorithm is not supported ({error})"
+    except (ValueError, TypeError) as error:
+        fallback = _verify_weak_hash(child, issuer)
+        return fallback if fallback != "unsupported" else f"it could not be verified ({error})"
+
+
+def _verify_weak_hash(child: x509.Certificate, issuer: x509.Certificate) -> str | None:
+    try:
+        algorithm = child.signature_hash_algorithm
+        key = issuer.public_key()
+    except (UnsupportedAlgorithm, ValueError):
+        return "unsupported"
+    if algorithm is None or child.issuer != issuer.subject:
+        return "unsupported"
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(child.signature, child.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(algorithm))
+        elif isinstance(key, dsa.DSAPublicKey):
+            key.verify(child.signature, child.tbs_certificate_bytes, algorithm)
+        else:
+            return "unsupported"
+    except InvalidSignature:
+        return "the signature does not match the issuer's key"
+    except (UnsupportedAlgorithm, ValueError, TypeError):
+        return "unsupported"
+    return None
+
+
+def _self_signed(facts: CertificateFacts) -> bool:
+    return facts.self_issued and verify_signature(facts.certificate, facts.certificate) is None
+
+
+# --- choosing the certificate to explain -----------------------------------------------------------
+
+def pick_leaf(certificates: Sequence[x509.Certificate], facts: _Facts,
+              preferred: Sequence[x509.Certificate] = ()) -> x509.Certificate | None:
+    """The mailbox certificate the person cares about.
+
+    A message's signer or the certificate paired with a PKCS#12 key wins; otherwise an end entity
+    (not a CA) with emailProtection and an address, preferring one that issued nothing supplied.
+    With only CA certificates, the lowest one (it issued none of the others) is explained.
+    """
+    for certificate in preferred:
+        if certificate is not None:
+            return certificate
+    if not certificates:
+        return None
+    issuers = {c.issuer.public_bytes() for c in certificates if not facts(c).self_issued}
+
+    def score(item: tuple[int, x509.Certificate]) -> tuple[int, ...]:
+        index, certificate = item
+        info = facts(certificate)
+        eku = info.eku_oids
+        return (
+            0 if not info.is_ca else 1,
+            0 if eku is not None and ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in eku else 1,
+            0 if info.emails else 1,
+            1 if certificate.subject.public_bytes() in issuers else 0,
+            index,
+        )
+
+    return min(enumerate(certificates), key=score)[1]
+
+
+# --- building ------------------------------------------------------------------------------------
+
+def build_chains(start: x509.Certificate | None, supplied: Sequence[x509.Certificate],
+                 stores: Sequence[TrustStoreLike], *, at: dt.datetime, facts: _Facts) -> ChainAnalysis:
+    if start is None:
+        return ChainAnalysis(start=None, best=None)
+    builder = _PathBuilder(supplied, stores, at=at, facts=facts)
+    paths = sorted(builder.paths_from(start), key=CandidatePath._rank)
+    if not paths:
+        return ChainAnalysis(start=start, best=None)
+    return ChainAnalysis(start=start, best=paths[0], rejected=tuple(paths[1:]))
+
+
+class _PathBuilder:
+    def __init__(self, supplied: Sequence[x509.Certificate], stores: Sequence[TrustStoreLike], *,
+                 at: dt.datetime, facts: _Facts) -> None:
+        self.stores = stores
+        self.at = at
+        self.facts = facts
+        self.by_subject: dict[bytes, list[x509.Certificate]] = {}
+        seen: set[x509.Certificate] = set()
+        for certificate in supplied:
+            if certificate in seen:
+                continue
+            seen.add(certificate)
+            self.by_subject.setdefault(certificate.subject.public_bytes(), []).append(certificate)
+        self.finished = 0
+        self._signatures: dict[tuple[int, int], str | None] = {}
+        self._anchor_store: dict[int, TrustStoreLike | None] = {}
+
+    def paths_from(self, start: x509.Certificate) -> Iterator[CandidatePath]:
+        yield from self._extend([start])
+
+    def _store_of(self, certificate: x509.Certificate) -> TrustStoreLike | None:
+        key = id(certificate)
+        if key not in self._anchor_store:
+            self._anchor_store[key] = next((s for s in self.stores if s.contains(certificate)), None)
+        return self._anchor_store[key]
+
+    def _extend(self, path: list[x509.Certificate]) -> Iterator[CandidatePath]:
+        if self.finished >= MAX_PATHS:
+            return
+        current = path[-1]
+        store = self._store_of(current)
+        if store is not None:
+            yield self._finish(path, anchor=current, store=store)
+            return
+        info = self.facts(current)
+        if info.self_issued and len(path) > 1 and _self_signed(info):
+            yield self._finish(path, anchor=None, store=None)
+            return
+        issuer_name = current.issuer
+        key_id = info.authority_key_id
+        anchors = [(anchor, s) for s in self.stores for anchor in s.candidates(issuer_name, key_id)]
+        supplied = [c for c in self.by_subject.get(issuer_name.public_bytes(), ())
+                    if c not in path and not any(c == anchor for anchor, _ in anchors)]
+        if key_id is not None:
+            # RFC 5280 section 4.2.1.1: the key identifier picks among keys of one name; when none
+            # matches we still try them all so that the report can say "wrong signature".
+            matching = [c for c in supplied if self.facts(c).subject_key_id in (key_id, None)]
+            supplied = matching or supplied
+        found = False
+        for anchor, anchor_store in anchors:
+            found = True
+            yield self._finish([*path, anchor], anchor=anchor, store=anchor_store)
+        if len(path) < MAX_DEPTH:
+            for candidate in supplied:
+                found = True
+                yield from self._extend([*path, candidate])
+        if not found:
+            yield self._finish(path, anchor=None, store=None)
+
+    def _finish(self, path: list[x509.Certificate], *, anchor: x509.Certificate | None,
+                store: TrustStoreLike | None) -> CandidatePath:
+        self.finished += 1
+        return CandidatePath(certificates=tuple(path), anchor=anchor, store=store,
+                             problems=tuple(self._validate(path, anchor)))
+
+    def _signature(self, child: x509.Certificate, issuer: x509.Certificate) -> str | None:
+        key = (id(child), id(issuer))
+        if key not in self._signatures:
+            self._signatures[key] = verify_signature(child, issuer)
+        return self._signatures[key]
+
+    # --- validation (RFC 5280 section 6.1) --------------------------------------------------------
+    def _validate(self, path: list[x509.Certificate], anchor: x509.Certificate | None
+                  ) -> Iterator[PathProblem]:
+        facts = [self.facts(c) for c in path]
+        for info in facts:
+            # RFC 5280 section 6.1.3 (a)(2): every certificate of the path is valid at the moment.
+            if self.at < info.not_before:
+                yield PathProblem(NOT_YET_VALID, info.certificate, {"not_before": info.not_before})
+            elif self.at > info.not_after:
+                yield PathProblem(EXPIRED, info.certificate, {"not_after": info.not_after})
+        for position in range(1, len(path)):
+            yield from self._validate_link(facts, position, is_anchor=path[position] is anchor)
+        last = facts[-1]
+        if anchor is None:
+            if last.self_issued and _self_signed(last):
+                code = SELF_SIGNED_LEAF if len(path) == 1 and not last.is_ca else UNTRUSTED_ROOT
+                yield PathProblem(code, last.certificate)
+            else:
+                yield PathProblem(MISSING_INTERMEDIATE, last.certificate, {
+                    "missing_issuer": last.issuer,
+                    "ca_issuers_url": last.ca_issuers_urls[0] if last.ca_issuers_urls else None,
+                })
+
+    def _validate_link(self, facts: list[CertificateFacts], position: int, *, is_anchor: bool
+                       ) -> Iterator[PathProblem]:
+        child, issuer = facts[position - 1], facts[position]
+        reason = self._signature(child.certificate, issuer.certificate)
+        if reason is not None:
+            yield PathProblem(BAD_SIGNATURE, child.certificate,
+                              {"issuer": issuer.label, "reason": reason})
+        # RFC 5280 section 6.1.4 (k): an issuer must assert cA in basicConstraints. An anchor is
+        # taken as it is (section 6.1.1 (d)) unless it states outright that it is not a CA.
+        constraints = issuer.basic_constraints
+        if (not issuer.is_ca) and (not is_anchor or constraints is not None):
+            yield PathProblem(ISSUER_NOT_CA, issuer.certificate,
+                              {"reason": "its basicConstraints do not say it is a CA",
+                               "child": child.label})
+        # RFC 5280 section 6.1.4 (n): an issuer with keyUsage must assert keyCertSign.
+        elif issuer.key_usage is not None and "keyCertSign" not in issuer.key_usage:
+            yield PathProblem(ISSUER_NOT_CA, issuer.certificate,
+                              {"reason": "its key usage does not allow signing certificates",
+                               "child": child.label})
+        # RFC 5280 section 6.1.4 (l)/(m): pathLenConstraint counts the non-self-issued
+        # intermediate certificates below this one (the leaf does not count).
+        if issuer.path_length is not None:
+            below = sum(1 for f in facts[1:position] if not f.self_issued)
+            if below > issuer.path_length:
+                yield PathProblem(PATH_LENGTH_EXCEEDED, issuer.certificate,
+                                  {"limit": issuer.path_length, "actual": below})
+        # RFC 8550 section 4.4.4 and CA/B Forum S/MIME BR 7.1.2.2 (g): mail clients (NSS, OpenSSL)
+        # refuse a chain whose intermediate restricts EKU to purposes other than email.
+        if not is_anchor and not issuer.allows_email_protection():
+            yield PathProblem(INTERMEDIATE_NOT_FOR_EMAIL, issuer.certificate,
+                              {"eku": ", ".join(issuer.eku or ())})
+        constraints_ext = issuer.name_constraints
+        if constraints_ext is not None:
+            yield from _name_constraint_problems(constraints_ext, issuer, facts[:position])
+
+
+# --- rfc822Name name constraints (RFC 5280 section 4.2.1.10) --------------------------------------
+
+def _name_constraint_problems(constraints: x509.NameConstraints, issuer: CertificateFacts,
+                              below: Sequence[CertificateFacts]) -> Iterator[PathProblem]:
+    permitted = [n.value for n in (constraints.permitted_subtrees or ())
+                 if isinstance(n, x509.RFC822Name)]
+    excluded = [n.value for n in (constraints.excluded_subtrees or ())
+                if isinstance(n, x509.RFC822Name)]
+    if not permitted and not excluded:
+        return
+    for index, subject in enumerate(below):
+        # Section 6.1.3 (b): self-issued intermediates are exempt; the leaf never is.
+        if index > 0 and subject.self_issued:
+            continue
+        # Section 4.2.1.10: with no SAN, the rfc822Name constraint applies to the subject's
+        # emailAddress; we check it whenever it is present, as OpenSSL and NSS do.
+        for address in dict.fromkeys((*subject.san_emails, *subject.subject_emails)):
+            if permitted and not any(_email_matches(address, c) for c in permitted):
+                yield PathProblem(NAME_CONSTRAINTS_VIOLATION, subject.certificate, {
+                    "address": address, "constrained_by": issuer.label,
+                    "rule": "only " + ", ".join(permitted) + " may be used"})
+            elif any(_email_matches(address, c) for c in excluded):
+                yield PathProblem(NAME_CONSTRAINTS_VIOLATION, subject.certificate, {
+                    "address": address, "constrained_by": issuer.label,
+                    "rule": ", ".join(excluded) + " may not be used"})
+
+
+def _email_matches(address: str, constraint: str) -> bool:
+    """RFC 5280 section 4.2.1.10: a mailbox, a host (all its mailboxes), or ".domain" (any subdomain)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return False
+    if "@" in constraint:
+        c_local, _, c_domain = constraint.rpartition("@")
+        return c_local == local and c_domain.lower() == domain.lower()
+    domain, constraint = domain.lower(), constraint.lower()
+    if constraint.startswith("."):
+        return domain.endswith(constraint)
+    return domain == constraint

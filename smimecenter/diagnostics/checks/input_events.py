@@ -1,0 +1,101 @@
+"""Words for the facts the input reader reports (inputs/events.py), and the rule for no certificate."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Severity
+from ..inputs import events
+from .context import CheckContext
+from .registry import Observation, all_rules, check, rule
+
+FORMATS = "/learn/what-is-pkcs12/#file-formats"
+
+UNREADABLE = rule(
+    code=events.INPUT_UNREADABLE, severity=Severity.WARNING, reference="RFC 7468 section 2",
+    learn_more=FORMATS,
+    title="Part of what you supplied could not be read",
+    explanation="In {origin} we found {kind}, which holds no certificate we can use. {reason}",
+    fix="Supply the certificate itself: a .pem/.crt/.cer file, a .p7b bundle, a .p12 file with "
+        "its password, or a signed email (.eml).")
+PRIVATE_KEY = rule(
+    code=events.INPUT_PRIVATE_KEY_PRESENT, severity=Severity.WARNING,
+    reference="CA/B Forum S/MIME BR section 6.1.2", learn_more="/learn/what-is-pkcs12/#private-key-safety",
+    title="You supplied a private key",
+    explanation="{origin} contains a {key_type} private key. We ignored it and did not keep it, "
+                "but a private key lets anyone read your encrypted mail and sign as you.",
+    fix="Never send or paste a private key. If it was shared anywhere else, ask your certificate "
+        "authority to revoke the certificate and get a new one with a new key.")
+CSR = rule(
+    code=events.INPUT_CSR_NOT_CERTIFICATE, severity=Severity.WARNING, reference="RFC 2986",
+    learn_more="/learn/what-is-a-csr/#csr-vs-certificate",
+    title="This is a certificate request, not a certificate",
+    explanation="{origin} is a certificate signing request (CSR) for \u201c{subject}\u201d. A CSR is what "
+                "you send to a certificate authority; the certificate is what it sends back.",
+    fix="Submit the request to your certificate authority, then check the certificate it issues.")
+SSH = rule(
+    code=events.INPUT_SSH_KEY, severity=Severity.WARNING, reference="RFC 8551 section 1",
+    learn_more="/learn/what-is-smime/#how-it-works",
+    title="This is an SSH key, not an email certificate",
+    explanation="{origin} holds an SSH key ({key_type}). SSH keys log you in to servers; they play "
+                "no part in S/MIME email.",
+    fix="Supply your S/MIME certificate instead (from your certificate authority or your mail "
+        "client's certificate export).")
+PGP = rule(
+    code=events.INPUT_PGP_KEY, severity=Severity.WARNING, reference="RFC 8551 section 1",
+    learn_more="/learn/what-is-smime/#how-it-works",
+    title="This is OpenPGP, not S/MIME",
+    explanation="{origin} holds an OpenPGP block ({armour}). OpenPGP is a different email "
+                "encryption system with its own keys; it does not use X.509 certificates.",
+    fix="Supply your S/MIME certificate instead, or use an OpenPGP tool for this key.")
+TOO_LARGE = rule(
+    code=events.INPUT_TOO_LARGE, severity=Severity.ERROR, reference="SMIME Center input limits",
+    learn_more=FORMATS,
+    title="What you supplied is too large to check",
+    explanation="Together the inputs are {size} bytes; we read at most {limit} bytes, so nothing "
+                "was checked.",
+    fix="Supply only your certificate and its intermediate certificates; a certificate is a few "
+        "kilobytes.")
+TOO_MANY = rule(
+    code=events.INPUT_TOO_MANY_CERTIFICATES, severity=Severity.WARNING,
+    reference="SMIME Center input limits", learn_more=FORMATS,
+    title="Too many certificates: only the first ones were checked",
+    explanation="We check at most {limit} certificates at a time; at least {dropped} more were "
+                "left out.",
+    fix="Supply only your certificate and the intermediates that issued it.")
+TOO_DEEP = rule(
+    code=events.INPUT_TOO_DEEP, severity=Severity.WARNING, reference="RFC 2046 section 5.1",
+    learn_more=FORMATS,
+    title="The message nests too deeply",
+    explanation="{origin} nests MIME parts more than {limit} levels deep; the deeper parts were "
+                "not read.",
+    fix="Save the signed message itself (as .eml) rather than a forward of a forward.")
+EMPTY = rule(
+    code=events.INPUT_EMPTY, severity=Severity.WARNING, reference="SMIME Center input limits",
+    learn_more=FORMATS,
+    title="An input was empty",
+    explanation="{origin} holds nothing but blank space.",
+    fix="Paste or upload the certificate file itself.")
+NO_CERTIFICATE = rule(
+    code="input.no_certificate", severity=Severity.ERROR, reference="RFC 8551 section 2.4.1",
+    learn_more=FORMATS,
+    title="No certificate was found",
+    explanation="Nothing you supplied contains an X.509 certificate, so there is nothing to check.",
+    fix="Export your certificate from your mail client or certificate authority (.pem, .cer, "
+        ".p7b or .p12 with its password) and supply that.")
+
+
+@check
+def input_events(context: CheckContext) -> Iterator[Observation]:
+    """Every event becomes the finding of the same code; the words live with each rule."""
+    rules = all_rules()
+    for event in context.inputs.events:
+        declared = rules.get(event.code)
+        if declared is not None:
+            yield declared.observe(event.certificate, **dict(event.details))
+
+
+@check
+def no_certificate(context: CheckContext) -> Iterator[Observation]:
+    if not context.supplied and not any(e.code == events.INPUT_TOO_LARGE
+                                        for e in context.inputs.events):
+        yield NO_CERTIFICATE.observe()

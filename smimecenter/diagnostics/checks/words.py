@@ -1,0 +1,60 @@
+"""The one place where observations become sentences (Finding objects)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from cryptography import x509
+
+from ..certinfo import CertificateFacts
+from ..findings import Finding
+from .registry import Observation
+
+__all__ = ["describe", "format_moment"]
+
+
+def format_moment(moment: dt.datetime) -> str:
+    moment = moment.astimezone(dt.timezone.utc)
+    return f"{moment.day} {moment:%B %Y} ({moment:%H:%M} UTC)"
+
+
+def _render(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return format_moment(value)
+    if isinstance(value, x509.Name):
+        return value.rfc4514_string() or "(an empty name)"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_render(v) for v in value) or "none"
+    if value is None:
+        return "unknown"
+    return str(value)
+
+
+class _Details(dict):
+    def __missing__(self, key: str) -> str:
+        return "unknown"
+
+
+def describe(observation: Observation,
+             facts: Callable[[x509.Certificate], CertificateFacts]) -> Finding:
+    rule = observation.rule
+    values: dict[str, str] = {}
+    fingerprint = None
+    if observation.certificate is not None:
+        info = facts(observation.certificate)
+        fingerprint = info.sha256
+        values.update(certificate=info.label, subject=info.subject, issuer=info.issuer,
+                      not_after=format_moment(info.not_after),
+                      not_before=format_moment(info.not_before))
+    values.update({key: _render(value) for key, value in observation.details.items()})
+    words = _Details(values)
+    return Finding(
+        code=rule.code,
+        severity=rule.severity,
+        title=rule.title.format_map(words),
+        explanation=rule.explanation.format_map(words),
+        fix=rule.fix.format_map(words),
+        learn_more=rule.learn_more,
+        certificate=fingerprint,
+        reference=rule.reference,
+    )

@@ -1,0 +1,67 @@
+"""diagnose(): read the inputs, build the chain, run the catalog, write the report."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from cryptography import x509
+
+from .certinfo import CertificateFacts, facts_of
+from .chains import build_chains, pick_leaf
+from .checks import CheckContext, run_checks
+from .inputs import Limits, ParsedInputs, read_inputs
+from .report import Report, build_report
+from .trust import TrustStore, email_trust_store
+
+__all__ = ["EXTRA_STORE_NAME", "diagnose", "diagnose_parsed", "trust_stores"]
+
+EXTRA_STORE_NAME = "Extra trust anchors"
+
+
+def trust_stores(trust: Sequence[bytes | TrustStore] | None) -> list[TrustStore]:
+    """The embedded Mozilla email roots first, then extra anchors (bytes become one named store).
+
+    Raises TrustStoreError (a ValueError) when extra anchors hold no certificate.
+    """
+    stores: list[TrustStore] = [email_trust_store()]
+    for item in trust or ():
+        if isinstance(item, TrustStore):
+            stores.append(item)
+        else:
+            stores.append(TrustStore.from_pem(bytes(item), name=EXTRA_STORE_NAME))
+    return stores
+
+
+def diagnose(inputs: Sequence[bytes], *, email: str | None = None,
+             password: str | bytes | None = None,
+             trust: Sequence[bytes | TrustStore] | None = None, at: dt.datetime | None = None,
+             limits: Limits | None = None) -> Report:
+    """Explain whether the supplied certificate(s) will work for S/MIME email, and why not."""
+    stores = trust_stores(trust)
+    parsed = read_inputs(list(inputs), password=password, limits=limits or Limits())
+    return diagnose_parsed(parsed, email=email, stores=stores, at=at)
+
+
+def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence[TrustStore],
+                    at: dt.datetime | None) -> Report:
+    """The part of diagnose() after reading: chain building, the catalog and the report."""
+    at = _aware(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+    cache: dict[int, CertificateFacts] = {}
+
+    def facts(certificate: x509.Certificate) -> CertificateFacts:
+        return facts_of(certificate, cache)
+
+    supplied = list(dict.fromkeys(s.certificate for s in parsed.certificates))
+    preferred = [m.signer for m in parsed.messages if m.signer is not None]
+    preferred += [p.key_certificate for p in parsed.pkcs12 if p.key_certificate is not None]
+    start = pick_leaf(supplied, facts, preferred)
+    chain = build_chains(start, supplied, stores, at=at, facts=facts)
+    leaf = start if start is not None and not facts(start).is_ca else None
+    context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
+                           chain=chain, stores=stores, public_store=stores[0], _facts=cache)
+    return build_report(context, run_checks(context))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A naive moment is taken as UTC, the zone certificates are written in (RFC 5280 4.1.2.5)."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
