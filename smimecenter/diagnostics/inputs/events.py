@@ -23,7 +23,7 @@ INPUT_PRIVATE_KEY_PRESENT = "input.private_key_present"
 """A private key was supplied. It is never echoed back or kept: only its type is recorded.
 
 details: origin (str); key_type (str): "RSA", "EC", "Ed25519", "Ed448", "DSA", "DH", "X25519", "X448",
-"OpenSSH", "encrypted" (an encrypted PKCS#8 key whose type cannot be known without its password) or
+"OpenSSH", "SSH" (a PuTTY key), "encrypted" (an encrypted PKCS#8 key whose type cannot be known without its password) or
 "unknown"; key_size (int | None): bits for RSA/DSA/EC when known; curve (str | None): EC curve name;
 encrypted (bool): the key was protected by a password in the supplied form.
 """

@@ -53,6 +53,7 @@ class Pkcs12Contents:
     key_certificate: x509.Certificate | None
     friendly_names: tuple[str, ...]
     protection: Pkcs12Protection | None
+    local_key_ids: tuple[str, ...] = ()  # hex; pair keys with certificates in the PKCS#12 inspector
 
 
 @dataclass(frozen=True)

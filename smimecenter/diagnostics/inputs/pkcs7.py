@@ -1,18 +1,66 @@
-"""PKCS#7 / CMS SignedData: certificate bundles (.p7b/.p7c) and detached signatures (.p7s)."""
+"""PKCS#7 / CMS SignedData seen on its own: a certificate bundle (.p7b/.p7c) or a signature (.p7s/.p7m)."""
 
 from __future__ import annotations
 
 from cryptography.hazmat.primitives.serialization import pkcs7 as crypto_pkcs7
 
+from . import cms
 from .collector import Collector
+from .model import SignedMessage
 
 
 def read_signed_data(collector: Collector, data: bytes, origin: str, *, depth: int = 0) -> None:
-    """Take the certificates out of a SignedData bundle."""
+    try:
+        signed = cms.load_signed_data(data)
+    except cms.CmsError as problem:
+        collector.unreadable(origin, "damaged PKCS#7 data", str(problem))
+        return
+    if len(signed["signer_infos"]):
+        read_signature(collector, data, origin, content=None, kind=None, from_address=None)
+        return
+    _read_bundle(collector, data, signed, origin)
+
+
+def _read_bundle(collector: Collector, data: bytes, signed: object, origin: str) -> None:
+    """A certificates-only SignedData (RFC 8551 3.6): cryptography's loader, asn1crypto when it refuses BER."""
     try:
         certificates = crypto_pkcs7.load_der_pkcs7_certificates(data)
     except ValueError:
-        collector.unreadable(origin, "damaged PKCS#7 bundle", "its structure does not follow the PKCS#7 rules")
+        certificates, _ = cms.carried_certificates(signed)  # type: ignore[arg-type]
+    if not certificates:
+        collector.unreadable(origin, "empty PKCS#7 bundle", "it holds no certificates")
         return
     for certificate in certificates:
         collector.certificate(certificate, origin, "pkcs7")
+
+
+def read_signature(
+    collector: Collector, data: bytes, origin: str, *, content: bytes | tuple[bytes, ...] | None,
+    kind: str | None, from_address: str | None,
+) -> bytes | None:
+    """Verify a signature and record it as a SignedMessage, with its certificates in the supplied list.
+
+    Returns the content carried inside the signature (opaque signing), for the message reader to walk.
+    """
+    try:
+        result = cms.verify(data, content)
+    except cms.CmsError as problem:
+        collector.unreadable(origin, "damaged signature", str(problem))
+        return None
+    if not result.has_signer:
+        for certificate in result.certificates:
+            collector.certificate(certificate, origin, "pkcs7")
+        return None
+    if kind is None:
+        kind = "application/pkcs7-mime" if result.encapsulated is not None else "p7s"
+    for certificate in result.certificates:
+        collector.certificate(certificate, origin, "signed-message")
+    message = SignedMessage(
+        origin=origin, kind=kind, from_address=from_address, signer=result.signer,
+        certificates=result.certificates, content_intact=result.content_intact,
+        signature_valid=result.signature_valid, digest_algorithm=result.digest_algorithm,
+        signature_algorithm=result.signature_algorithm, signing_time=result.signing_time,
+        problem=result.problem,
+    )
+    collector.parsed.messages.append(message)
+    return result.encapsulated

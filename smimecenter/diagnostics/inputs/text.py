@@ -1,11 +1,27 @@
-"""Inputs that are text (PEM in an email, base64, armour) or binary of an unknown kind."""
+"""Inputs that are text (PEM in an email, bare base64, SSH or PGP armour) or binary of an unknown kind."""
 
 from __future__ import annotations
 
-from . import der, keys, pem
+import binascii
+
+from . import der, events, keys, pem, sniff, ssh
 from .blobs import read_der
 from .collector import Collector
 from .tlv import TlvError, read_element
+
+_BASE64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_URLSAFE_EXTRA = frozenset(b"-_")
+_IGNORED_IN_BASE64 = frozenset(b" \t\r\n>")
+_MIN_BARE_BASE64 = 64  # shorter runs are words, not a certificate
+
+_CERTIFICATE_LABELS = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
+_LABEL_KINDS = {
+    "PUBLIC KEY": "public key without a certificate",
+    "RSA PUBLIC KEY": "public key without a certificate",
+    "X509 CRL": "certificate revocation list (CRL)",
+    "EC PARAMETERS": "elliptic-curve parameters (not a key or certificate)",
+    "DH PARAMETERS": "Diffie-Hellman parameters (not a key or certificate)",
+}
 
 
 def looks_like_der(data: bytes) -> bool:
@@ -30,13 +46,61 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def read_text_or_binary(collector: Collector, data: bytes, origin: str) -> None:
+def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, nested: bool = False) -> None:
+    is_text = sniff.is_text(data) or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not is_text:
+        collector.unreadable(origin, sniff.guess_binary(data))
+        return
     content = pem.normalise(decode_text(data))
+    if not nested:
+        from . import mime  # imported here: the message reader reads attachments through this module
+
+        if mime.looks_like_message(content):
+            mime.read_message(collector, data, origin)
+            return
     blocks = pem.find_blocks(content)
     if blocks:
         read_pem_blocks(collector, blocks, origin)
         return
-    collector.unreadable(origin, "text with no certificate" if _is_text(data) else "unknown binary data")
+    found = ssh.find_ssh_key(content)
+    if found is not None:
+        ssh.report_ssh_key(collector, origin, *found)
+        return
+    decoded = bare_base64(data)
+    if decoded is not None and not nested:
+        if looks_like_der(decoded):
+            read_der(collector, decoded, origin, "der")
+            return
+        if decoded.lstrip().startswith(b"-----BEGIN"):  # base64 of a PEM file, as in Kubernetes secrets
+            read_text_or_binary(collector, decoded, origin, nested=True)
+            return
+        collector.unreadable(origin, "base64 text that does not hold a certificate")
+        return
+    collector.unreadable(origin, sniff.guess_text(content))
+
+
+def bare_base64(data: bytes) -> bytes | None:
+    """Decode a text that is nothing but base64 (line breaks, indentation and quoting allowed)."""
+    kept = bytearray()
+    urlsafe = False
+    for byte in data:
+        if byte in _BASE64_ALPHABET:
+            kept.append(byte)
+        elif byte in _URLSAFE_EXTRA:
+            kept.append(byte)
+            urlsafe = True
+        elif byte not in _IGNORED_IN_BASE64:
+            return None
+    if len(kept) < _MIN_BARE_BASE64:
+        return None
+    if urlsafe:
+        kept = kept.replace(b"-", b"+").replace(b"_", b"/")
+    body = bytes(kept).rstrip(b"=")
+    body += b"=" * (-len(body) % 4)
+    try:
+        return binascii.a2b_base64(body, strict_mode=False)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def read_pem_blocks(collector: Collector, blocks: list[pem.PemBlock], origin: str) -> None:
@@ -48,6 +112,12 @@ def read_pem_blocks(collector: Collector, blocks: list[pem.PemBlock], origin: st
 
 def read_pem_block(collector: Collector, block: pem.PemBlock, origin: str) -> None:
     label = block.label
+    if label.startswith("PGP "):  # OpenPGP armour (RFC 9580 6.2) shares the dashes, not the meaning
+        collector.event(events.INPUT_PGP_KEY, origin=origin, armour=label, private="PRIVATE" in label)
+        return
+    if label == "OPENSSH PRIVATE KEY":
+        ssh.report_ssh_key(collector, origin, "OpenSSH private key", True)
+        return
     if keys.is_private_key_label(label):
         encrypted = "Proc-Type" in block.headers or label == "ENCRYPTED PRIVATE KEY"
         keys.report_private_key(collector, origin, data=block.data, label=label, encrypted=encrypted)
@@ -55,16 +125,12 @@ def read_pem_block(collector: Collector, block: pem.PemBlock, origin: str) -> No
     if block.data is None:
         collector.unreadable(origin, f"damaged PEM block ({label})", block.problem)
         return
-    if label in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE") and collector.certificates_full:
+    if label in _CERTIFICATE_LABELS and collector.certificates_full:
         collector.count_dropped_certificate()
         return
     payload = der.first_element_bytes(block.data) if label == "TRUSTED CERTIFICATE" else block.data
+    if der.classify(payload) == der.UNKNOWN:
+        kind = _LABEL_KINDS.get(label, f"PEM block labelled {label[:40]!r} that holds no certificate")
+        collector.unreadable(origin, kind)
+        return
     read_der(collector, payload, origin, "pem")
-
-
-def _is_text(data: bytes) -> bool:
-    sample = data[:4096]
-    if b"\x00" in sample:
-        return False
-    printable = sum(1 for byte in sample if byte >= 0x20 or byte in (9, 10, 13))
-    return printable >= len(sample) * 0.95

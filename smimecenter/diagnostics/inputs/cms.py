@@ -1,0 +1,272 @@
+"""Verifying a CMS SignedData signature (RFC 5652) over the content it signs.
+
+asn1crypto reads the structure; cryptography does the arithmetic. Only the first SignerInfo is judged:
+S/MIME mail carries one signer (RFC 8551 2.5 allows more, which mail clients do not produce).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import cms as asn1_cms
+from asn1crypto import core
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "md5": hashes.MD5, "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384, "sha512": hashes.SHA512, "sha512_224": hashes.SHA512_224,
+    "sha512_256": hashes.SHA512_256, "sha3_224": hashes.SHA3_224, "sha3_256": hashes.SHA3_256,
+    "sha3_384": hashes.SHA3_384, "sha3_512": hashes.SHA3_512,
+}
+_SIGNATURE_NAMES = {
+    "rsassa_pkcs1v15": "RSA PKCS#1 v1.5", "rsassa_pss": "RSA-PSS", "ecdsa": "ECDSA", "dsa": "DSA",
+    "ed25519": "Ed25519", "ed448": "Ed448",
+}
+MAX_CERTIFICATES = 200  # a signature carries its chain: a handful; the collector's limit applies on top
+
+
+class CmsError(ValueError):
+    """The SignedData cannot be read; the message is plain English."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    certificates: tuple[x509.Certificate, ...]
+    signer: x509.Certificate | None
+    content_intact: bool | None
+    signature_valid: bool | None
+    digest_algorithm: str | None
+    signature_algorithm: str | None
+    signing_time: datetime | None
+    problem: str | None
+    has_signer: bool  # False for a certificates-only bundle (.p7b/.p7c)
+    encapsulated: bytes | None  # the signed content carried inside, for opaque signed messages
+
+
+def load_signed_data(data: bytes) -> asn1_cms.SignedData:
+    try:
+        info = asn1_cms.ContentInfo.load(data, strict=False)
+        if info["content_type"].native != "signed_data":
+            raise CmsError("it is not a signature")
+        signed = info["content"]
+        signed["signer_infos"].native  # noqa: B018  force the lazy parse here, where errors are caught
+        return signed
+    except CmsError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+        raise CmsError("its signature structure is damaged") from problem
+
+
+def carried_certificates(signed: asn1_cms.SignedData) -> tuple[list[x509.Certificate], list[asn1_x509.Certificate]]:
+    """The certificates in the SignedData, in both libraries' forms, skipping those cryptography refuses."""
+    ours: list[x509.Certificate] = []
+    theirs: list[asn1_x509.Certificate] = []
+    choices = signed["certificates"]
+    if isinstance(choices, core.Void) or not len(choices):
+        return ours, theirs
+    for index, choice in enumerate(choices):
+        if index >= MAX_CERTIFICATES:
+            break
+        if choice.name != "certificate":
+            continue
+        try:
+            ours.append(x509.load_der_x509_certificate(choice.chosen.dump()))
+        except ValueError:
+            continue
+        theirs.append(choice.chosen)
+    return ours, theirs
+
+
+def verify(data: bytes, content: bytes | tuple[bytes, ...] | None) -> Verification:
+    """Verify the first signer. content: the detached signed bytes (several candidate forms may be given),
+    or None to use the encapsulated content, if any."""
+    signed = load_signed_data(data)
+    try:
+        return _verify(signed, content)
+    except CmsError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+        raise CmsError("its signature structure is damaged") from problem
+
+
+def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | None) -> Verification:
+    certificates, asn1_certificates = carried_certificates(signed)
+    encapsulated = _encapsulated(signed)
+    infos = signed["signer_infos"]
+    if not len(infos):
+        return Verification(tuple(certificates), None, None, None, None, None, None, None, False, encapsulated)
+    info = infos[0]
+    candidates: tuple[bytes, ...]
+    if content is None:
+        candidates = (encapsulated,) if encapsulated is not None else ()
+    elif isinstance(content, bytes):
+        candidates = (content,)
+    else:
+        candidates = content
+    digest_name = str(info["digest_algorithm"]["algorithm"].native)
+    signature_name = _signature_name(info)
+    signer = _find_signer(info["sid"], certificates, asn1_certificates)
+    attributes = info["signed_attrs"]
+    has_attributes = not isinstance(attributes, core.Void) and len(attributes) > 0
+    signing_time = _signing_time(attributes) if has_attributes else None
+    hash_type = _HASHES.get(digest_name)
+    problems: list[str] = []
+    content_intact: bool | None = None
+    matched_content: bytes | None = None
+    if hash_type is None:
+        problems.append(f"it uses the digest algorithm {digest_name}, which this tool cannot compute")
+    elif has_attributes:
+        expected = _message_digest(attributes)
+        if expected is None:
+            problems.append("its signed attributes lack the message digest (RFC 5652 5.3)")
+        elif not candidates:
+            problems.append("the signed content was not supplied, so whether it was changed cannot be checked")
+        else:
+            matched_content = next((c for c in candidates if hmac.compare_digest(_digest(hash_type, c), expected)),
+                                   None)
+            content_intact = matched_content is not None
+            if not content_intact:
+                problems.append("the message was changed after it was signed: its digest does not match")
+    signature_valid: bool | None = None
+    if signer is None:
+        problems.append("the signer's certificate is not in the signature, so the signature cannot be checked")
+    elif hash_type is not None:
+        if has_attributes:
+            # RFC 5652 5.4: the signature covers the DER of signedAttrs with the EXPLICIT SET OF tag
+            signed_bytes: tuple[bytes, ...] = (b"\x31" + attributes.dump()[1:],)
+        else:
+            signed_bytes = candidates
+        if signed_bytes:
+            signature = info["signature"].native
+            signature_valid = any(_check(signer, info, hash_type, signature, b) for b in signed_bytes)
+            if not has_attributes:
+                content_intact = signature_valid  # without attributes the signature covers the content itself
+            if not signature_valid:
+                problems.append("the signature does not verify with the signer's public key")
+        else:
+            problems.append("the signed content was not supplied, so the signature cannot be checked")
+    return Verification(
+        certificates=tuple(certificates), signer=signer, content_intact=content_intact,
+        signature_valid=signature_valid, digest_algorithm=digest_name, signature_algorithm=signature_name,
+        signing_time=signing_time, problem="; ".join(problems) or None, has_signer=True,
+        encapsulated=encapsulated,
+    )
+
+
+def _encapsulated(signed: asn1_cms.SignedData) -> bytes | None:
+    value = signed["encap_content_info"]["content"]
+    if isinstance(value, core.Void) or value.native is None:
+        return None
+    native = value.native
+    if isinstance(native, bytes):
+        return native
+    return value.parsed.dump() if hasattr(value, "parsed") else None
+
+
+def _signature_name(info: asn1_cms.SignerInfo) -> str | None:
+    try:
+        algo = info["signature_algorithm"].signature_algo
+    except (ValueError, KeyError):
+        return str(info["signature_algorithm"]["algorithm"].native)
+    return _SIGNATURE_NAMES.get(algo, algo)
+
+
+def _find_signer(
+    sid: asn1_cms.SignerIdentifier, certificates: list[x509.Certificate],
+    asn1_certificates: list[asn1_x509.Certificate],
+) -> x509.Certificate | None:
+    # RFC 5652 5.3: issuerAndSerialNumber or subjectKeyIdentifier
+    if sid.name == "issuer_and_serial_number":
+        issuer = sid.chosen["issuer"]
+        serial = sid.chosen["serial_number"].native
+        for ours, theirs in zip(certificates, asn1_certificates):
+            if theirs.serial_number == serial and theirs.issuer == issuer:
+                return ours
+    elif sid.name == "subject_key_identifier":
+        wanted = sid.chosen.native
+        for ours, theirs in zip(certificates, asn1_certificates):
+            if theirs.key_identifier == wanted:
+                return ours
+    return None
+
+
+def _attribute(attributes: asn1_cms.CMSAttributes, name: str) -> object | None:
+    for attribute in attributes:
+        if attribute["type"].native == name:
+            values = attribute["values"]
+            return values[0].native if len(values) == 1 else None
+    return None
+
+
+def _message_digest(attributes: asn1_cms.CMSAttributes) -> bytes | None:
+    value = _attribute(attributes, "message_digest")
+    return value if isinstance(value, bytes) else None
+
+
+def _signing_time(attributes: asn1_cms.CMSAttributes) -> datetime | None:
+    try:
+        value = _attribute(attributes, "signing_time")
+    except ValueError:
+        return None
+    return value if isinstance(value, datetime) else None
+
+
+def _digest(hash_type: type[hashes.HashAlgorithm], data: bytes) -> bytes:
+    context = hashes.Hash(hash_type())
+    context.update(data)
+    return context.finalize()
+
+
+def _check(
+    signer: x509.Certificate, info: asn1_cms.SignerInfo, hash_type: type[hashes.HashAlgorithm],
+    signature: bytes, signed_bytes: bytes,
+) -> bool:
+    try:
+        key = signer.public_key()
+        algorithm = info["signature_algorithm"]
+        algo = algorithm.signature_algo
+        if isinstance(key, rsa.RSAPublicKey):
+            if algo == "rsassa_pss":
+                pss_padding, pss_hash = _pss(algorithm["parameters"])
+                key.verify(signature, signed_bytes, pss_padding, pss_hash)
+            else:
+                key.verify(signature, signed_bytes, padding.PKCS1v15(), _signature_hash(algorithm, hash_type))
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, signed_bytes, ec.ECDSA(_signature_hash(algorithm, hash_type)))
+        elif isinstance(key, dsa.DSAPublicKey):
+            key.verify(signature, signed_bytes, _signature_hash(algorithm, hash_type))
+        elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
+            key.verify(signature, signed_bytes)  # RFC 8419: the key hashes the data itself
+        else:
+            return False
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def _signature_hash(algorithm: object, fallback: type[hashes.HashAlgorithm]) -> hashes.HashAlgorithm:
+    """The hash named by e.g. sha256WithRSAEncryption, else the SignerInfo's digest algorithm (RFC 5754)."""
+    try:
+        name = algorithm.hash_algo  # type: ignore[attr-defined]
+    except (ValueError, KeyError, AttributeError):
+        return fallback()
+    return _HASHES.get(name, fallback)()
+
+
+def _pss(parameters: object) -> tuple[padding.PSS, hashes.HashAlgorithm]:
+    """RFC 4055 3.1 RSASSA-PSS-params; absent fields take SHA-1, MGF1-SHA-1 and a 20-byte salt."""
+    hash_name = parameters["hash_algorithm"]["algorithm"].native  # type: ignore[index]
+    mgf = parameters["mask_gen_algorithm"]  # type: ignore[index]
+    if mgf["algorithm"].native != "mgf1":
+        raise ValueError("unsupported mask generation")
+    mgf_hash = mgf["parameters"]["algorithm"].native
+    salt_length = int(parameters["salt_length"].native)  # type: ignore[index]
+    if hash_name not in _HASHES or mgf_hash not in _HASHES:
+        raise ValueError("unsupported PSS hash")
+    return padding.PSS(mgf=padding.MGF1(_HASHES[mgf_hash]()), salt_length=salt_length), _HASHES[hash_name]()

@@ -1,0 +1,145 @@
+"""PKCS#12 (.p12/.pfx): inspect the protection first, refuse costly files, then open with the password.
+
+Private keys and passwords never leave this module: only the public half of a key is kept, and the
+password is neither stored, logged nor put in any event.
+"""
+
+from __future__ import annotations
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
+
+from . import events
+from .collector import Collector
+from .model import Pkcs12Contents, Pkcs12Protection
+from .pkcs12_structure import StructureError, read_structure
+
+# Each part of a file is checked against limits.max_pkcs12_iterations; the parts together against this many
+# times that limit, so a file cannot spread its cost over a crowd of cheap-looking bags.
+TOTAL_ITERATIONS_FACTOR = 4
+
+
+def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
+    try:
+        structure = read_structure(data)
+    except StructureError as problem:
+        collector.unreadable(origin, "damaged PKCS#12 file", str(problem))
+        return
+    protection = structure.protection
+    limit = collector.limits.max_pkcs12_iterations
+    if structure.mac_unbounded:
+        collector.unreadable(origin, "PKCS#12 file",
+                             "its integrity check is of a kind whose cost cannot be read, so it was not opened")
+        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+        return
+    if structure.largest_iterations > limit or structure.total_iterations > limit * TOTAL_ITERATIONS_FACTOR:
+        too_many_in_one = structure.largest_iterations > limit
+        collector.event(
+            events.PKCS12_TOO_EXPENSIVE, origin=origin,
+            iterations=structure.largest_iterations if too_many_in_one else structure.total_iterations,
+            limit=limit if too_many_in_one else limit * TOTAL_ITERATIONS_FACTOR,
+            where=structure.largest_where if too_many_in_one else "all parts together",
+        )
+        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+        return
+    loaded = _open(collector, data, origin)
+    if loaded is None:
+        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+        return
+    certificates, public_key, cert_names = loaded
+    for certificate in certificates:
+        collector.certificate(certificate, origin, "pkcs12")
+    key_certificate = None
+    if public_key is not None:
+        key_certificate = next((c for c in certificates if _same_key(c, public_key)), None)
+        if key_certificate is None:
+            collector.event(
+                events.PKCS12_KEY_MISMATCH, certificate=certificates[0] if certificates else None,
+                origin=origin, key_type=public_key_type(public_key), certificates=len(certificates),
+            )
+    else:
+        collector.event(events.PKCS12_NO_PRIVATE_KEY, origin=origin, certificates=len(certificates))
+    names = tuple(dict.fromkeys(structure.friendly_names + cert_names))
+    collector.parsed.pkcs12.append(Pkcs12Contents(
+        origin=origin,
+        certificates=tuple(certificates),
+        key_public_keys=(public_key,) if public_key is not None else (),
+        key_certificate=key_certificate,
+        friendly_names=names,
+        protection=protection,
+        local_key_ids=structure.local_key_ids,
+    ))
+
+
+def _open(
+    collector: Collector, data: bytes, origin: str
+) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...]] | None:
+    given = collector.password
+    if isinstance(given, str):
+        given = given.encode("utf-8")
+    # Many files are made with an empty password, which PKCS#12 tools encode in two ways (RFC 7292 B.1).
+    attempts: list[bytes | None] = [given] if given else [None, b""]
+    for attempt in attempts:
+        try:
+            bundle = crypto_pkcs12.load_pkcs12(data, attempt)
+        except UnsupportedAlgorithm:
+            collector.unreadable(origin, "PKCS#12 file", "it uses an encryption this tool cannot open")
+            return None
+        except ValueError:
+            continue
+        return _take_public_parts(bundle)
+    if given:
+        collector.event(events.PKCS12_WRONG_PASSWORD, origin=origin, password_given=True)
+    else:
+        collector.event(events.PKCS12_PASSWORD_REQUIRED, origin=origin)
+    return None
+
+
+def _take_public_parts(
+    bundle: crypto_pkcs12.PKCS12KeyAndCertificates,
+) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...]]:
+    """Keep certificates and the public half of the key; the private key goes out of scope here."""
+    entries = ([bundle.cert] if bundle.cert is not None else []) + list(bundle.additional_certs)
+    certificates = [entry.certificate for entry in entries]
+    names = tuple(
+        entry.friendly_name.decode("utf-8", errors="replace")[:200] for entry in entries if entry.friendly_name
+    )
+    key = bundle.key
+    public_key = key.public_key() if key is not None else None
+    del key, bundle
+    return certificates, public_key, names
+
+
+def _keep_unopened(
+    collector: Collector, origin: str, names: tuple[str, ...], key_ids: tuple[str, ...],
+    protection: Pkcs12Protection,
+) -> None:
+    """What the structure alone tells, for the report's PKCS#12 section."""
+    collector.parsed.pkcs12.append(Pkcs12Contents(
+        origin=origin, certificates=(), key_public_keys=(), key_certificate=None,
+        friendly_names=names, protection=protection, local_key_ids=key_ids,
+    ))
+
+
+def _same_key(certificate: x509.Certificate, public_key: PublicKeyTypes) -> bool:
+    try:
+        return certificate.public_key() == public_key
+    except (ValueError, UnsupportedAlgorithm, TypeError):
+        return False
+
+
+def public_key_type(public_key: PublicKeyTypes) -> str:
+    if isinstance(public_key, rsa.RSAPublicKey):
+        return "RSA"
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return "EC"
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    if isinstance(public_key, ed448.Ed448PublicKey):
+        return "Ed448"
+    if isinstance(public_key, dsa.DSAPublicKey):
+        return "DSA"
+    return "unknown"

@@ -1,0 +1,202 @@
+"""Reading how a PKCS#12 file is protected from its structure alone, before any key derivation.
+
+RFC 7292: a PFX holds an AuthenticatedSafe (a sequence of ContentInfo), each either plain data holding
+SafeBags or EncryptedData whose SafeBags can only be seen after decryption; keys usually sit in plain data
+as PKCS#8 shrouded key bags (RFC 7292 4.2.2), certificates usually in EncryptedData (RFC 7292 4.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from asn1crypto import algos, cms, core, pkcs12
+
+from .model import BagProtection, Pkcs12Protection
+
+MAX_BAGS = 256  # a real file holds a handful; more is a crafted file
+OID_PBMAC1 = "1.2.840.113549.1.5.14"  # RFC 9579: MAC keyed by PBKDF2, its iterations in the parameters
+
+# RFC 7292 Appendix C names of the PKCS#12 password-based schemes
+_PKCS12_SCHEMES = {
+    "pkcs12_sha1_tripledes_3key": "pbeWithSHAAnd3-KeyTripleDES-CBC",
+    "pkcs12_sha1_tripledes_2key": "pbeWithSHAAnd2-KeyTripleDES-CBC",
+    "pkcs12_sha1_rc2_128": "pbeWithSHAAnd128BitRC2-CBC",
+    "pkcs12_sha1_rc2_40": "pbeWithSHAAnd40BitRC2-CBC",
+    "pkcs12_sha1_rc4_128": "pbeWithSHAAnd128BitRC4",
+    "pkcs12_sha1_rc4_40": "pbeWithSHAAnd40BitRC4",
+}
+# RFC 8018 A.3 names of the PBES1 schemes
+_PBES1_SCHEMES = {
+    "pbes1_md2_des": "pbeWithMD2AndDES-CBC",
+    "pbes1_md5_des": "pbeWithMD5AndDES-CBC",
+    "pbes1_md2_rc2": "pbeWithMD2AndRC2-CBC",
+    "pbes1_md5_rc2": "pbeWithMD5AndRC2-CBC",
+    "pbes1_sha1_des": "pbeWithSHA1AndDES-CBC",
+    "pbes1_sha1_rc2": "pbeWithSHA1AndRC2-CBC",
+}
+_CIPHER_NAMES = {
+    "aes128_cbc": "AES-128-CBC", "aes192_cbc": "AES-192-CBC", "aes256_cbc": "AES-256-CBC",
+    "tripledes_3key": "3DES-CBC", "des": "DES-CBC", "rc2": "RC2-CBC",
+}
+_HASH_NAMES = {"sha1": "SHA1", "sha224": "SHA224", "sha256": "SHA256", "sha384": "SHA384", "sha512": "SHA512"}
+
+
+class StructureError(ValueError):
+    """The bytes are not a PKCS#12 file we can read; the message is plain English."""
+
+
+@dataclass(frozen=True)
+class Pkcs12Structure:
+    protection: Pkcs12Protection
+    largest_iterations: int  # 0 when nothing declares a count
+    largest_where: str  # "MAC", "private key", "certificates"
+    total_iterations: int
+    friendly_names: tuple[str, ...]  # from bags readable without decryption
+    local_key_ids: tuple[str, ...]  # hex, from bags readable without decryption
+    mac_unbounded: bool  # a MAC whose cost cannot be read (refused rather than risked)
+
+
+def read_structure(data: bytes) -> Pkcs12Structure:
+    try:
+        return _read(data)
+    except StructureError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+        raise StructureError("its PKCS#12 structure is damaged") from problem
+
+
+def _read(data: bytes) -> Pkcs12Structure:
+    pfx = pkcs12.Pfx.load(data, strict=False)
+    if pfx["version"].native != "v3":
+        raise StructureError("it is not a version 3 PKCS#12 file")
+    costs: list[tuple[int, str]] = []
+    mac_algorithm, mac_iterations, mac_salt_length, mac_unbounded = _read_mac(pfx, costs)
+    auth_safe = pfx["auth_safe"]
+    if auth_safe["content_type"].native != "data":
+        raise StructureError("it is protected with public-key integrity, which this tool cannot read")
+    safe = pkcs12.AuthenticatedSafe.load(auth_safe["content"].native)
+    bags: list[BagProtection] = []
+    names: list[str] = []
+    key_ids: list[str] = []
+    for index, info in enumerate(safe):
+        if index >= MAX_BAGS:
+            raise StructureError("it holds far more parts than any real PKCS#12 file")
+        content_type = info["content_type"].native
+        if content_type == "data":
+            contents = pkcs12.SafeContents.load(info["content"].native)
+            _read_safe_contents(contents, bags, names, key_ids, costs, depth=0)
+        elif content_type == "encrypted_data":
+            algorithm = info["content"]["encrypted_content_info"]["content_encryption_algorithm"]
+            protection = _bag_protection("certificates", algorithm)
+            bags.append(protection)
+            if protection.iterations is not None:
+                costs.append((protection.iterations, "certificates"))
+        elif content_type == "enveloped_data":
+            bags.append(BagProtection("certificates", "public-key encryption (enveloped data)", None, None, None))
+        else:
+            bags.append(BagProtection("other", str(content_type), None, None, None))
+    largest, where = max(costs, default=(0, "MAC"))
+    return Pkcs12Structure(
+        protection=Pkcs12Protection(mac_algorithm, mac_iterations, mac_salt_length, tuple(bags)),
+        largest_iterations=largest,
+        largest_where=where,
+        total_iterations=sum(cost for cost, _ in costs),
+        friendly_names=tuple(dict.fromkeys(names)),
+        local_key_ids=tuple(dict.fromkeys(key_ids)),
+        mac_unbounded=mac_unbounded,
+    )
+
+
+def _read_mac(pfx: pkcs12.Pfx, costs: list[tuple[int, str]]) -> tuple[str | None, int | None, int | None, bool]:
+    mac_data = pfx["mac_data"]
+    if isinstance(mac_data, core.Void) or mac_data.native is None:
+        return None, None, None, False
+    algorithm = mac_data["mac"]["digest_algorithm"]
+    oid = algorithm["algorithm"].dotted
+    salt_length = len(mac_data["mac_salt"].native)
+    if oid == OID_PBMAC1:
+        iterations, prf = _pbmac1_cost(algorithm["parameters"])
+        if iterations is None:
+            return "PBMAC1", None, salt_length, True
+        costs.append((iterations, "MAC"))
+        return f"PBMAC1 HMAC-{prf}", iterations, salt_length, False
+    iterations = int(mac_data["iterations"].native)
+    costs.append((iterations, "MAC"))
+    return str(algorithm["algorithm"].native), iterations, salt_length, False
+
+
+def _pbmac1_cost(parameters: core.Asn1Value) -> tuple[int | None, str]:
+    """RFC 9579 PBMAC1-params: keyDerivationFunc (PBKDF2) then messageAuthScheme."""
+    try:
+        sequence = core.Sequence.load(parameters.dump())
+        kdf = algos.KdfAlgorithm.load(sequence[0].dump())
+        if kdf["algorithm"].native != "pbkdf2":
+            return None, ""
+        params = kdf["parameters"]
+        return int(params["iteration_count"].native), _HASH_NAMES.get(params["prf"]["algorithm"].native, "?")
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return None, ""
+
+
+def _read_safe_contents(
+    contents: pkcs12.SafeContents, bags: list[BagProtection], names: list[str], key_ids: list[str],
+    costs: list[tuple[int, str]], *, depth: int,
+) -> None:
+    if depth > 4:
+        raise StructureError("its bags nest deeper than any real PKCS#12 file")
+    certificates_seen = False
+    for index, bag in enumerate(contents):
+        if index >= MAX_BAGS:
+            raise StructureError("it holds far more parts than any real PKCS#12 file")
+        _read_attributes(bag, names, key_ids)
+        bag_id = bag["bag_id"].native
+        if bag_id == "pkcs8_shrouded_key_bag":  # asn1crypto gives an EncryptedPrivateKeyInfo here
+            protection = _bag_protection("private key", bag["bag_value"]["encryption_algorithm"])
+            bags.append(protection)
+            if protection.iterations is not None:
+                costs.append((protection.iterations, "private key"))
+        elif bag_id == "key_bag":
+            bags.append(BagProtection("private key", "none (the key is not encrypted)", None, None, None))
+        elif bag_id in ("cert_bag", "crl_bag") and not certificates_seen:
+            certificates_seen = True
+            bags.append(BagProtection("certificates", "none (not encrypted)", None, None, None))
+        elif bag_id == "safe_contents":  # RFC 7292 4.2.6: a bag of bags
+            _read_safe_contents(bag["bag_value"], bags, names, key_ids, costs, depth=depth + 1)
+
+
+def _read_attributes(bag: pkcs12.SafeBag, names: list[str], key_ids: list[str]) -> None:
+    attributes = bag["bag_attributes"]
+    if isinstance(attributes, core.Void) or attributes.native is None:
+        return
+    for attribute in attributes:
+        kind = attribute["type"].native
+        for value in attribute["values"]:
+            if kind == "friendly_name":
+                names.append(str(value.native)[:200])
+            elif kind == "local_key_id":
+                key_ids.append(bytes(value.native)[:64].hex())
+
+
+def _bag_protection(holds: str, algorithm: algos.EncryptionAlgorithm) -> BagProtection:
+    name = algorithm["algorithm"].native
+    if name in _PKCS12_SCHEMES:
+        params = algorithm["parameters"]
+        return BagProtection(holds, _PKCS12_SCHEMES[name], "PKCS#12 KDF", int(params["iterations"].native),
+                             len(params["salt"].native))
+    if name in _PBES1_SCHEMES:
+        params = algorithm["parameters"]
+        return BagProtection(holds, _PBES1_SCHEMES[name], "PBKDF1", int(params["iterations"].native),
+                             len(params["salt"].native))
+    if name == "pbes2":
+        kdf = algorithm["parameters"]["key_derivation_func"]
+        cipher = algorithm["parameters"]["encryption_scheme"]["algorithm"].native
+        scheme = f"PBES2 {_CIPHER_NAMES.get(cipher, str(cipher))}"
+        if kdf["algorithm"].native != "pbkdf2":
+            return BagProtection(holds, scheme, str(kdf["algorithm"].native), None, None)
+        params = kdf["parameters"]
+        prf = _HASH_NAMES.get(params["prf"]["algorithm"].native, str(params["prf"]["algorithm"].native))
+        salt = params["salt"]
+        salt_length = len(salt.native) if isinstance(salt.native, bytes) else None
+        return BagProtection(holds, scheme, f"PBKDF2-HMAC-{prf}", int(params["iteration_count"].native),
+                             salt_length)
+    return BagProtection(holds, str(name), None, None, None)
