@@ -15,7 +15,7 @@ __all__ = ["describe", "format_moment"]
 
 def format_moment(moment: dt.datetime) -> str:
     moment = moment.astimezone(dt.timezone.utc)
-    return f"{moment.day} {moment:%B %Y} ({moment:%H:%M} UTC)"
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
 
 
 def _render(value: object) -> str:
