@@ -39,12 +39,16 @@ def diagnose(inputs: Sequence[bytes], *, email: str | None = None,
     """Explain whether the supplied certificate(s) will work for S/MIME email, and why not."""
     stores = trust_stores(trust)
     parsed = read_inputs(list(inputs), password=password, limits=limits or Limits())
-    return diagnose_parsed(parsed, email=email, stores=stores, at=at)
+    return diagnose_parsed(parsed, email=email, stores=stores, public_store=stores[0], at=at)
 
 
 def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence[TrustStore],
-                    at: dt.datetime | None) -> Report:
-    """The part of diagnose() after reading: chain building, the catalog and the report."""
+                    public_store: TrustStore | None, at: dt.datetime | None) -> Report:
+    """The part of diagnose() after reading: chain building, the catalog and the report.
+
+    `public_store` is the store whose roots are publicly trusted (the Mozilla email roots), for
+    rules that only apply to public certificates.
+    """
     at = _aware(at) if at is not None else dt.datetime.now(dt.timezone.utc)
     cache: dict[int, CertificateFacts] = {}
 
@@ -58,7 +62,7 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     chain = build_chains(start, supplied, stores, at=at, facts=facts)
     leaf = start if start is not None and not facts(start).is_ca else None
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
-                           chain=chain, stores=stores, public_store=stores[0], _facts=cache)
+                           chain=chain, stores=stores, public_store=public_store, _facts=cache)
     return build_report(context, run_checks(context))
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Chain",
     "Issued",
     "der",
+    "diagnose_built",
     "dsa_key",
     "ec_key",
     "ed25519_key",
@@ -410,3 +411,26 @@ def make_csr(*, key=None, email: str = "alice@example.com") -> x509.CertificateS
             .subject_name(name(email))
             .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
             .sign(key, hashes.SHA256()))
+
+
+# --- running the engine on what was built ---------------------------------------------------------
+
+def diagnose_built(*certificates: Issued | x509.Certificate, anchors: Sequence[Issued] = (),
+                   public_anchors: Sequence[Issued] = (), email: str | None = None,
+                   at: dt.datetime | None = None):
+    """Diagnose built certificates supplied as one PEM paste.
+
+    `anchors` become the "Extra trust anchors" store; `public_anchors` stand in for the Mozilla
+    email roots (so rules about publicly trusted certificates can be exercised).
+    """
+    from smimecenter.diagnostics.engine import EXTRA_STORE_NAME, diagnose_parsed
+    from smimecenter.diagnostics.inputs import read_inputs
+    from smimecenter.diagnostics.trust import TrustStore, email_trust_store
+
+    public = (TrustStore.from_pem(pem(*public_anchors), name="Mozilla email roots")
+              if public_anchors else email_trust_store())
+    stores = [public]
+    if anchors:
+        stores.append(TrustStore.from_pem(pem(*anchors), name=EXTRA_STORE_NAME))
+    parsed = read_inputs([pem(*certificates)] if certificates else [])
+    return diagnose_parsed(parsed, email=email, stores=stores, public_store=public, at=at)
