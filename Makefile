@@ -18,7 +18,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -29,3 +29,8 @@ lock-links: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# axe-core (pinned in package.json) for the accessibility checks of the browser tests; skipped without npm,
+# in which case those checks skip themselves.
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund && touch $@; else echo "npm not found: accessibility checks will be skipped"; fi

@@ -1,0 +1,129 @@
+"""The certificate-check form, shared by the page and the API's multipart requests.
+
+Field names are the API's names (`text`, `file`, `email`, `password`, `trust`), so one form
+validates both. Uploaded files are read into memory here and handed on as bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files at once (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+@dataclass
+class DiagnosisRequest:
+    """What one diagnosis needs, whichever way it arrived: only bytes and strings, nothing on disk."""
+
+    inputs: list[bytes] = field(default_factory=list)
+    email: str | None = None
+    password: str | None = None
+    trust: list[bytes] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(len(item) for item in self.inputs) + sum(len(item) for item in self.trust)
+
+
+class TooLarge(Exception):
+    """The inputs together are larger than DIAGNOSE_MAX_INPUT_BYTES, or there are too many files."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def size_in_words(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def check_limits(*, size: int, files: int) -> None:
+    """Raise TooLarge with words a person understands when a request is over a limit."""
+    limit = settings.DIAGNOSE_MAX_INPUT_BYTES
+    if size > limit:
+        raise TooLarge(f"That is {size_in_words(size)} of data; the check reads at most "
+                       f"{size_in_words(limit)} at once. Certificates are small (a few KB each): "
+                       "leave out attachments and anything that is not a certificate, a .p12 file or a signed email.")
+    if files > settings.DIAGNOSE_MAX_FILES:
+        raise TooLarge(f"That is {files} files; the check reads at most {settings.DIAGNOSE_MAX_FILES} at once.")
+
+
+class DiagnoseForm(forms.Form):
+    text = forms.CharField(
+        label="Paste a certificate, a chain or a signed email", required=False, strip=False,
+        widget=forms.Textarea(attrs={
+            "rows": 10, "spellcheck": "false", "autocomplete": "off", "autocapitalize": "off",
+            "placeholder": "-----BEGIN CERTIFICATE-----\u2026",
+            "aria-describedby": "text-help",
+        }),
+    )
+    file = MultipleFileField(
+        label="Or choose files", required=False,
+        help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx or .eml; several at once are fine.",
+        widget=MultipleFileInput(attrs={"aria-describedby": "file-help"}),
+    )
+    email = forms.EmailField(
+        label="The address you send from (optional)", required=False, max_length=320,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-help"}),
+        help_text="We check that the certificate names it.",
+    )
+    password = forms.CharField(
+        label="Password of the .p12 / .pfx file", required=False, strip=False, max_length=1024,
+        # Never written back into the page, even when the form is shown again with an error.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off",
+                                                              "aria-describedby": "password-help"}),
+        help_text="Only needed for a .p12 or .pfx file. It is used once to open the file and then forgotten.",
+    )
+    trust = MultipleFileField(
+        label="Your organisation's root certificate (optional)", required=False,
+        help_text="If your organisation runs its own certificate authority, add its root so the check trusts it.",
+        widget=MultipleFileInput(attrs={"aria-describedby": "trust-help"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("file"):
+            raise forms.ValidationError("Paste something into the box or choose a file to check.",
+                                        code="empty")
+        return cleaned
+
+    def to_request(self) -> DiagnosisRequest:
+        """The cleaned form as bytes; raises TooLarge before any file is read past the limit."""
+        cleaned = self.cleaned_data
+        uploads: list[UploadedFile] = cleaned.get("file") or []
+        anchors: list[UploadedFile] = cleaned.get("trust") or []
+        text: str = cleaned.get("text") or ""
+        declared = len(text.encode("utf-8")) + sum(f.size or 0 for f in (*uploads, *anchors))
+        check_limits(size=declared, files=len(uploads) + len(anchors))
+        inputs = [text.encode("utf-8")] if text.strip() else []
+        inputs += [upload.read() for upload in uploads]
+        request = DiagnosisRequest(
+            inputs=inputs,
+            email=cleaned.get("email") or None,
+            password=cleaned.get("password") or None,
+            trust=[anchor.read() for anchor in anchors],
+        )
+        check_limits(size=request.size, files=0)
+        return request

@@ -1,0 +1,221 @@
+"""The OpenAPI 3.1 description of the API, written by hand so that it documents and tests the contract.
+
+The report schema follows `Report.to_dict()`; a test posts real requests and validates every answer
+against these schemas, so a change on either side shows up there.
+"""
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+FINDING = {
+    "type": "object",
+    "required": ["code", "severity", "title", "explanation", "fix", "learn_more", "certificate", "reference"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string", "description": "Stable identifier, e.g. chain.missing_intermediate."},
+        "severity": {"enum": ["error", "warning", "info"]},
+        "title": {"type": "string"},
+        "explanation": {"type": "string", "description": "What is wrong, naming the certificate, dates and addresses."},
+        "fix": {"type": "string", "description": "What to do about it."},
+        "learn_more": {"type": "string", "description": "Site path of the article section that explains it."},
+        "certificate": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$",
+                        "description": "SHA-256 fingerprint of the certificate concerned."},
+        "reference": {"type": "string", "description": "RFC or CA/B Forum S/MIME Baseline Requirements section."},
+    },
+}
+
+CERTIFICATE = {
+    "type": "object",
+    "required": ["role", "subject", "issuer", "common_name", "serial", "not_before", "not_after", "key",
+                 "signature_algorithm", "emails", "is_ca", "key_usage", "extended_key_usage", "policies",
+                 "ca_issuers_urls", "ocsp_urls", "crl_urls", "sha256", "sha1", "problems"],
+    "properties": {
+        "role": {"enum": ["leaf", "subject", "intermediate", "root", "alternative", "unrelated"],
+                 "description": "Its place: in the chain (leaf, intermediate, root; subject when the checked "
+                                "certificate is a CA), a second candidate for the chain, or a stray."},
+        "subject": {"type": "string", "description": "RFC 4514 form."},
+        "issuer": {"type": "string", "description": "RFC 4514 form."},
+        "common_name": NULLABLE_STRING,
+        "serial": {"type": "string", "description": "Hexadecimal."},
+        "not_before": {"type": "string", "format": "date-time"},
+        "not_after": {"type": "string", "format": "date-time"},
+        "key": {
+            "type": "object",
+            "required": ["type", "size", "curve"],
+            "properties": {"type": {"type": "string"}, "size": {"type": ["integer", "null"]},
+                           "curve": NULLABLE_STRING},
+        },
+        "signature_algorithm": {"type": "string"},
+        "emails": STRINGS,
+        "is_ca": {"type": "boolean"},
+        "key_usage": {"type": ["array", "null"], "items": {"type": "string"},
+                      "description": "RFC 5280 names of the bits set; null when the extension is absent."},
+        "extended_key_usage": {"type": ["array", "null"], "items": {"type": "string"}},
+        "policies": {"type": "array", "items": {
+            "type": "object", "required": ["oid", "smime_type", "generation"],
+            "properties": {"oid": {"type": "string"}, "smime_type": NULLABLE_STRING, "generation": NULLABLE_STRING},
+        }},
+        "ca_issuers_urls": STRINGS,
+        "ocsp_urls": STRINGS,
+        "crl_urls": STRINGS,
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "sha1": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+        "problems": {**STRINGS, "description": "Parts of the certificate that could not be read."},
+        "pem": {"type": "string", "description": "The certificate itself, when the report carries it."},
+    },
+}
+
+TRUST = {
+    "type": "object",
+    "required": ["trusted", "anchor", "store", "store_version", "provenance", "stores_consulted", "other_paths"],
+    "properties": {
+        "trusted": {"type": "boolean"},
+        "anchor": {"oneOf": [
+            {"type": "null"},
+            {"type": "object", "required": ["subject", "sha256"],
+             "properties": {"subject": {"type": "string"}, "sha256": {"type": "string"}}},
+        ]},
+        "store": {**NULLABLE_STRING, "description": "Name of the trust store that holds the anchor."},
+        "store_version": {"type": ["string", "integer", "null"]},
+        "provenance": {"type": "object", "description": "Where the store's list came from (source, version, date)."},
+        "stores_consulted": STRINGS,
+        "other_paths": {"type": "array", "items": {
+            "type": "object", "required": ["chain", "problems"],
+            "properties": {"chain": STRINGS, "problems": STRINGS},
+        }},
+    },
+}
+
+MESSAGE = {
+    "type": "object",
+    "required": ["origin", "kind", "from_address", "signer", "content_intact", "signature_valid",
+                 "digest_algorithm", "signature_algorithm", "signing_time", "problem"],
+    "properties": {
+        "origin": {"type": "string"},
+        "kind": {"enum": ["multipart/signed", "application/pkcs7-mime", "p7s"]},
+        "from_address": NULLABLE_STRING,
+        "signer": {**NULLABLE_STRING, "description": "SHA-256 fingerprint of the signer's certificate."},
+        "content_intact": {"type": ["boolean", "null"]},
+        "signature_valid": {"type": ["boolean", "null"]},
+        "digest_algorithm": NULLABLE_STRING,
+        "signature_algorithm": NULLABLE_STRING,
+        "signing_time": {"type": ["string", "null"], "format": "date-time"},
+        "problem": NULLABLE_STRING,
+    },
+}
+
+REPORT = {
+    "type": "object",
+    "required": ["status", "summary", "checked_at", "findings", "certificates", "chain", "trust",
+                 "capabilities", "messages"],
+    "properties": {
+        "status": {"enum": ["pass", "warn", "fail"],
+                   "description": "fail: at least one error; warn: warnings only; pass: nothing to fix."},
+        "summary": {"type": "string", "description": "The verdict in one sentence."},
+        "checked_at": {"type": "string", "format": "date-time"},
+        "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+        "certificates": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}},
+        "chain": {**STRINGS, "description": "SHA-256 fingerprints, leaf first, anchor last when one was reached."},
+        "trust": {"$ref": "#/components/schemas/Trust"},
+        "capabilities": {"type": "object", "required": ["sign", "encrypt"],
+                         "properties": {"sign": {"type": "boolean"}, "encrypt": {"type": "boolean"}}},
+        "messages": {"type": "array", "items": {"$ref": "#/components/schemas/SignedMessage"}},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message"], "additionalProperties": False,
+        "properties": {
+            "code": {"enum": ["empty", "invalid_json", "invalid_field", "unknown_field", "bad_trust_anchor",
+                              "too_large", "unsupported_media_type", "method_not_allowed", "rate_limited"]},
+            "message": {"type": "string", "description": "What went wrong, in words for a person."},
+        },
+    }},
+}
+
+JSON_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "text": {"type": "string", "description": "Pasted text: PEM blocks, a whole email, several certificates."},
+        "files": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"},
+                  "description": "Files, base64-encoded: DER, PKCS#7, PKCS#12, .eml, .p7s."},
+        "email": {"type": "string", "format": "email", "description": "The address the certificate is meant for."},
+        "password": {"type": "string", "description": "Password of a PKCS#12 file; used once, never kept."},
+        "trust": {"type": "array", "items": {"type": "string"},
+                  "description": "Extra trust anchors (an organisation's roots), as PEM."},
+    },
+}
+
+FORM_REQUEST = {
+    "type": "object",
+    "properties": {
+        "file": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                 "description": "Files to check; repeat the field for several."},
+        "text": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "password": {"type": "string"},
+        "trust": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                  "description": "Extra trust anchors (PEM or DER); repeat the field for several."},
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+@functools.cache
+def _document(limit: int, files: int, rate: int) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SMIME Center certificate check",
+            "version": "1.0.0",
+            "description": "Explains whether S/MIME certificates will work for email, and why not. Nothing sent is "
+                           f"stored. At most {limit} bytes of input and {files} files per request; "
+                           + (f"{rate} requests per minute per client address." if rate else "no rate limit."),
+        },
+        "paths": {
+            "/api/v1/diagnose": {
+                "post": {
+                    "operationId": "diagnose",
+                    "summary": "Check certificates, a chain, a PKCS#12 file or a signed email",
+                    "requestBody": {"required": True, "content": {
+                        "multipart/form-data": {"schema": FORM_REQUEST,
+                                                "encoding": {"file": {"contentType": "application/octet-stream"},
+                                                             "trust": {"contentType": "application/octet-stream"}}},
+                        "application/json": {"schema": JSON_REQUEST},
+                    }},
+                    "responses": {
+                        "200": {"description": "The report (also printed by manage.py diagnose --format json).",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
+                        "400": _error_response("The request is not usable (nothing to check, bad JSON, bad field)."),
+                        "405": _error_response("Only POST is accepted."),
+                        "413": _error_response("More data or files than the check reads at once."),
+                        "415": _error_response("Neither multipart/form-data nor application/json."),
+                        "429": _error_response("Too many requests from this client address; see Retry-After."),
+                    },
+                },
+            },
+        },
+        "components": {"schemas": {
+            "Report": REPORT, "Finding": FINDING, "Certificate": CERTIFICATE, "Trust": TRUST,
+            "SignedMessage": MESSAGE, "Error": ERROR,
+        }},
+    }
+
+
+def openapi_document() -> dict:
+    return _document(settings.DIAGNOSE_MAX_INPUT_BYTES, settings.DIAGNOSE_MAX_FILES,
+                     settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE)

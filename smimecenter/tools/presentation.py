@@ -1,0 +1,214 @@
+"""From the engine's report (its JSON form) to what the result page shows.
+
+The page reads only `Report.to_dict()`, the same document the API returns, so the page can never
+show something the API would not. The words of findings and the verdict sentence are the engine's;
+this module only orders, groups and draws them.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Mapping
+
+from django.utils.safestring import SafeString
+
+from .svg_chain import ChainBox, chain_svg
+from .svg_timeline import TimelineRow, timeline_svg
+
+SEVERITY_ORDER = ("error", "warning", "info")
+SEVERITY_HEADINGS = {"error": "Problems to fix", "warning": "Worth a look", "info": "Good to know"}
+HEADLINES = {"pass": "Trusted", "warn": "Works, with warnings", "fail": "Will not work as it is"}
+ROLE_HEADINGS = {
+    "leaf": "Your certificate",
+    "subject": "The certificate checked",
+    "intermediate": "Intermediate certificate",
+    "root": "Root certificate",
+    "alternative": "Another certificate for the chain (not used)",
+    "unrelated": "A certificate that is not part of this chain",
+}
+# Roles that belong to the chain the engine built (the others are alternatives and strays).
+CHAIN_ROLES = ("leaf", "subject", "intermediate", "root")
+
+
+def result_context(report, pem_by_fingerprint: Mapping[str, str] | None = None) -> dict[str, object]:
+    return present(report.to_dict(), pem_by_fingerprint or {})
+
+
+def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, object]:
+    checked_at = _moment(data["checked_at"])
+    findings = list(data["findings"])
+    certificates = {c["sha256"]: c for c in data["certificates"]}
+    worst = _worst_severity_by_certificate(findings)
+    trust = data["trust"]
+    anchor = (trust.get("anchor") or {}).get("sha256")
+    chain = [certificates[fp] for fp in data["chain"] if fp in certificates]
+    cards = [_card(c, worst.get(c["sha256"]), checked_at, anchor, trust, findings,
+                   pem_by_fingerprint.get(c["sha256"]) or c.get("pem"))
+             for c in _ordered(data)]
+    return {
+        "report": data,
+        "verdict": {"status": data["status"], "headline": HEADLINES.get(data["status"], data["status"]),
+                    "sentence": data["summary"]},
+        "capabilities": data["capabilities"],
+        "finding_groups": _groups(findings, certificates),
+        "chain_svg": _chain_picture(chain, findings, worst, anchor, trust, checked_at),
+        "timeline_svg": timeline_svg([TimelineRow(_name(c), _moment(c["not_before"]), _moment(c["not_after"]))
+                                      for c in _ordered(data)], checked_at),
+        "certificates": cards,
+        "messages": [_message(m, certificates) for m in data.get("messages", [])],
+        "trust": trust,
+        "download": _download(chain, anchor, pem_by_fingerprint),
+        "checked_at": checked_at,
+    }
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+def _worst_severity_by_certificate(findings: list[Mapping]) -> dict[str, str]:
+    worst: dict[str, str] = {}
+    for finding in findings:
+        fingerprint, severity = finding.get("certificate"), finding["severity"]
+        if fingerprint is None or severity == "info":
+            continue
+        current = worst.get(fingerprint)
+        if current is None or SEVERITY_ORDER.index(severity) < SEVERITY_ORDER.index(current):
+            worst[fingerprint] = severity
+    return worst
+
+
+def _groups(findings: list[Mapping], certificates: Mapping[str, Mapping]) -> list[dict[str, object]]:
+    groups = []
+    for severity in SEVERITY_ORDER:
+        items = [dict(f, certificate_name=_name(certificates[f["certificate"]])
+                      if f.get("certificate") in certificates else None,
+                      card=_card_id(f["certificate"]) if f.get("certificate") in certificates else None)
+                 for f in findings if f["severity"] == severity]
+        if items:
+            groups.append({"severity": severity, "heading": SEVERITY_HEADINGS[severity], "findings": items})
+    return groups
+
+
+# --- certificates --------------------------------------------------------------------------------
+
+def _ordered(data: Mapping) -> list[Mapping]:
+    """The chain first (leaf to root), then alternatives and strays in the order they came."""
+    by_fingerprint = {c["sha256"]: c for c in data["certificates"]}
+    ordered = [by_fingerprint[fp] for fp in data["chain"] if fp in by_fingerprint]
+    seen = {c["sha256"] for c in ordered}
+    return ordered + [c for c in data["certificates"] if c["sha256"] not in seen]
+
+
+def _name(certificate: Mapping) -> str:
+    emails = certificate.get("emails") or []
+    return certificate.get("common_name") or (emails[0] if emails else None) or certificate.get("subject") \
+        or "a certificate with an empty subject"
+
+
+def _card_id(fingerprint: str) -> str:
+    return f"certificate-{fingerprint[:16]}"
+
+
+def _validity(certificate: Mapping, at: dt.datetime) -> tuple[str, str]:
+    not_before, not_after = _moment(certificate["not_before"]), _moment(certificate["not_after"])
+    if at < not_before:
+        return "warn", f"Not valid until {_day(not_before)}"
+    if at > not_after:
+        return "err", f"Expired on {_day(not_after)}"
+    days = (not_after - at).days
+    return "ok", f"Valid until {_day(not_after)} ({days} day{'s' if days != 1 else ''} left)"
+
+
+def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str | None, trust: Mapping,
+          findings: list[Mapping], pem: str | None) -> dict[str, object]:
+    validity_state, validity_words = _validity(certificate, at)
+    key = certificate.get("key") or {}
+    key_words = " ".join(str(part) for part in (key.get("type"), _key_size(key)) if part)
+    return {
+        "id": _card_id(certificate["sha256"]),
+        "data": certificate,
+        "name": _name(certificate),
+        "heading": ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
+        "state": {"error": "err", "warning": "warn"}.get(worst or "", "ok"),
+        "validity_state": validity_state,
+        "validity": validity_words,
+        "key": key_words or "unknown",
+        "is_anchor": certificate["sha256"] == anchor,
+        "anchor_store": trust.get("store") if certificate["sha256"] == anchor else None,
+        "finding_titles": [f["title"] for f in findings
+                           if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"],
+        "pem": pem,
+    }
+
+
+def _key_size(key: Mapping) -> str | None:
+    if key.get("curve"):
+        return str(key["curve"])
+    return f"{key['size']} bits" if key.get("size") else None
+
+
+# --- the chain picture ---------------------------------------------------------------------------
+
+STATE_WORDS = {"ok": "No problems found", "warn": "Has a warning", "err": "Has a problem"}
+
+
+def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping[str, str],
+                   anchor: str | None, trust: Mapping, at: dt.datetime) -> SafeString:
+    if not chain:
+        return SafeString("")
+    boxes = []
+    for certificate in chain:
+        state = {"error": "err", "warning": "warn"}.get(worst.get(certificate["sha256"], ""), "ok")
+        validity_state, validity_words = _validity(certificate, at)
+        note = validity_words if validity_state != "ok" else STATE_WORDS[state]
+        if certificate["sha256"] == anchor:
+            note = f"Trusted by {trust.get('store')}" if state == "ok" else note
+        boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
+                              name=_name(certificate), note=note, state=state,
+                              anchor=trust.get("store") if certificate["sha256"] == anchor else None,
+                              link=_card_id(certificate["sha256"])))
+    last = chain[-1]
+    missing = anchor is None and any(f["code"] == "chain.missing_intermediate" for f in findings)
+    if missing and last.get("subject") != last.get("issuer"):
+        boxes.append(ChainBox(heading="Missing certificate", name=last["issuer"] or "(no issuer name)",
+                              note="Not supplied: the certificate that issued the one above", state="missing"))
+    return chain_svg(boxes)
+
+
+def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str]) -> dict[str, str] | None:
+    """Leaf then intermediates, no root, no strays; only when the chain reaches a trust anchor."""
+    if anchor is None or not chain:
+        return None
+    wanted = [c for c in chain if c["sha256"] != anchor and c.get("subject") != c.get("issuer")]
+    texts = [pems.get(c["sha256"]) or c.get("pem") for c in wanted]
+    if not texts or any(text is None for text in texts):
+        return None
+    bundle = "".join(texts)
+    return {"href": "data:application/x-pem-file;base64," + base64.b64encode(bundle.encode("ascii")).decode("ascii"),
+            "filename": "chain.pem", "count": str(len(texts))}
+
+
+# --- signed messages -----------------------------------------------------------------------------
+
+def _message(message: Mapping, certificates: Mapping[str, Mapping]) -> dict[str, object]:
+    signer = certificates.get(message.get("signer") or "")
+    from_address = message.get("from_address")
+    signer_emails = [e.lower() for e in (signer or {}).get("emails", [])]
+    if not from_address or signer is None:
+        matches = None
+    else:
+        matches = from_address.strip().lower() in signer_emails
+    return {
+        "data": message,
+        "signer_name": _name(signer) if signer else None,
+        "signer_card": _card_id(signer["sha256"]) if signer else None,
+        "from_matches": matches,
+        "signing_time": _moment(message["signing_time"]) if message.get("signing_time") else None,
+    }
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _day(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"

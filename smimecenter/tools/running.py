@@ -1,0 +1,80 @@
+"""The one place where the page and the API call the engine: limits and trust anchors from settings."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from smimecenter.diagnostics.inputs import Limits
+from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
+
+from .forms import DiagnosisRequest
+
+ORGANISATION_ROOT_NAME = "Your organisation's root"
+CONFIGURED_ANCHORS_NAME = "This site's extra trust anchors"
+
+
+class BadTrustAnchor(ValueError):
+    """A root certificate uploaded as a trust anchor could not be read; the message is for a person."""
+
+
+def engine_limits() -> Limits:
+    return Limits(
+        max_input_bytes=settings.DIAGNOSE_MAX_INPUT_BYTES,
+        max_certificates=settings.DIAGNOSE_MAX_CERTIFICATES,
+        max_pkcs12_iterations=settings.DIAGNOSE_MAX_PKCS12_ITERATIONS,
+    )
+
+
+@functools.cache
+def configured_trust_stores(paths: tuple[str, ...]) -> tuple[TrustStore, ...]:
+    """The anchors of DIAGNOSE_TRUST_FILES, read once per process (the files change with a deployment)."""
+    stores = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+            stores.append(TrustStore.from_pem(data, name=CONFIGURED_ANCHORS_NAME,
+                                              provenance={"source": Path(path).name}))
+        except (OSError, TrustStoreError) as problem:
+            raise ImproperlyConfigured(f"DIAGNOSE_TRUST_FILES: cannot use {path}: {problem}") from None
+    return tuple(stores)
+
+
+def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
+    stores = list(configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES)))
+    for data in request.trust:
+        try:
+            stores.append(TrustStore.from_pem(data, name=ORGANISATION_ROOT_NAME,
+                                              provenance={"source": "uploaded with this check"}))
+        except TrustStoreError:
+            raise BadTrustAnchor("The root certificate you added could not be read: it should be a "
+                                 "certificate in PEM (-----BEGIN CERTIFICATE-----) or DER form.") from None
+    return stores
+
+
+def run_diagnosis(request: DiagnosisRequest):
+    """The engine's Report for one request. Raises BadTrustAnchor for an unreadable uploaded root."""
+    from smimecenter.diagnostics import diagnose
+
+    return diagnose(request.inputs, email=request.email, password=request.password,
+                    trust=trust_for(request) or None, limits=engine_limits())
+
+
+def supplied_pems(request: DiagnosisRequest) -> dict[str, str]:
+    """PEM text of every supplied certificate, by SHA-256 fingerprint, for "copy PEM" and the chain download.
+
+    The report's JSON does not carry the certificates themselves, so the engine's own input reader
+    is asked once more; a report that carries them (a "pem" key) makes this unused.
+    """
+    from smimecenter.diagnostics.inputs import read_inputs
+
+    parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
+    pems = {}
+    for supplied in parsed.certificates:
+        certificate = supplied.certificate
+        pems[certificate.fingerprint(hashes.SHA256()).hex()] = certificate.public_bytes(Encoding.PEM).decode("ascii")
+    return pems

@@ -1,0 +1,100 @@
+"""The certificate-check page, its result, and the API's documentation page.
+
+Nothing a person sends is stored or logged: the body is parsed in memory (see uploads.py), the
+engine gets bytes, and the page is rendered from the report. The result is marked no-store so that
+no cache along the way keeps it either.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .forms import DiagnoseForm, TooLarge, size_in_words
+from .openapi import openapi_document
+from .presentation import result_context
+from .ratelimit import over_limit, retry_after_seconds
+from .running import BadTrustAnchor, run_diagnosis, supplied_pems
+from .uploads import read_form_body
+
+
+def _form_page(request: HttpRequest, form: DiagnoseForm, *, status: int = 200) -> HttpResponse:
+    return render(request, "tools/diagnose.html", {
+        "form": form,
+        "nav": "tools",
+        "max_input": size_in_words(settings.DIAGNOSE_MAX_INPUT_BYTES),
+        "max_files": settings.DIAGNOSE_MAX_FILES,
+    }, status=status)
+
+
+def _problem_page(request: HttpRequest, *, title: str, message: str, status: int,
+                  headers: dict[str, str] | None = None) -> HttpResponse:
+    response = render(request, "tools/problem.html", {"title": title, "message": message, "nav": "tools"},
+                      status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+# The upload handlers must be swapped before anything reads the body, and CsrfViewMiddleware reads
+# it; so the middleware is skipped here and csrf_protect checks the token right after (Django's
+# documented pattern for custom upload handlers).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def diagnose_page(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        prefill = {"email": request.GET.get("email", "")[:320]}
+        return _form_page(request, DiagnoseForm(initial=prefill))
+    try:
+        read_form_body(request)
+    except TooLarge as problem:
+        return _problem_page(request, title="That is more than the check can read", message=problem.message,
+                             status=413)
+    return _diagnose(request)
+
+
+@csrf_protect
+def _diagnose(request: HttpRequest) -> HttpResponse:
+    if over_limit(request):
+        return _problem_page(
+            request, title="Please wait a moment",
+            message="There have been many checks from your address in the last minute. "
+                    "Wait a minute, then send the form again.",
+            status=429, headers={"Retry-After": str(retry_after_seconds())})
+    form = DiagnoseForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    try:
+        diagnosis = form.to_request()
+    except TooLarge as problem:
+        return _problem_page(request, title="That is more than the check can read", message=problem.message,
+                             status=413)
+    try:
+        report = run_diagnosis(diagnosis)
+    except BadTrustAnchor as problem:
+        form.add_error("trust", str(problem))
+        return _form_page(request, form, status=400)
+    context = result_context(report, supplied_pems(diagnosis))
+    context.update({"nav": "tools", "email": diagnosis.email or ""})
+    response = render(request, "tools/result.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def api_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "api/index.html", {
+        "nav": "tools",
+        "max_input": size_in_words(settings.DIAGNOSE_MAX_INPUT_BYTES),
+        "max_files": settings.DIAGNOSE_MAX_FILES,
+        "rate": settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE,
+    })
+
+
+@require_safe
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(openapi_document(), json_dumps_params={"indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
