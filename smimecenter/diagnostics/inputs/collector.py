@@ -8,6 +8,8 @@ from . import events
 from .limits import Limits
 from .model import Event, ParsedInputs, SuppliedCertificate
 
+MAX_EVENTS_PER_CODE = 50  # a crafted input could otherwise raise one event per byte pattern
+
 
 class Collector:
     """Accumulates what every reader finds; readers never build ParsedInputs themselves."""
@@ -17,9 +19,13 @@ class Collector:
         self.password = password
         self.parsed = ParsedInputs()
         self._dropped_certificates = 0
+        self._event_counts: dict[str, int] = {}
 
     def event(self, code: str, *, certificate: x509.Certificate | None = None, **details: object) -> None:
-        self.parsed.events.append(Event(code=code, details=details, certificate=certificate))
+        count = self._event_counts.get(code, 0) + 1
+        self._event_counts[code] = count
+        if count <= MAX_EVENTS_PER_CODE:
+            self.parsed.events.append(Event(code=code, details=details, certificate=certificate))
 
     def unreadable(self, origin: str, kind: str, reason: str | None = None) -> None:
         self.event(events.INPUT_UNREADABLE, origin=origin, kind=kind, reason=reason)
@@ -46,4 +52,16 @@ class Collector:
                 kept=len(self.parsed.certificates),
                 dropped=self._dropped_certificates,
             )
+        self._note_suppressed_events()
         return self.parsed
+
+    def _note_suppressed_events(self) -> None:
+        """The last kept event of a capped code says how many more of its kind were left out."""
+        events_list = self.parsed.events
+        for code, count in self._event_counts.items():
+            if count <= MAX_EVENTS_PER_CODE:
+                continue
+            index = max(i for i, event in enumerate(events_list) if event.code == code)
+            last = events_list[index]
+            events_list[index] = Event(last.code, {**last.details, "more_like_this": count - MAX_EVENTS_PER_CODE},
+                                       last.certificate)

@@ -5,7 +5,10 @@ finding with words and a fix. Details hold plain JSON-able values only (str, int
 those); they never carry key material, passwords or the supplied bytes themselves.
 
 Keys shared by most events:
-    origin (str): where the thing was found, for a person ("pasted text, block 2", "input 1").
+    origin (str): where the thing was found, for a person ("the input, block 2", "input 1, attachment
+    alice.cer"). "the input" when one input was given, "input N" (from 1) when several were.
+    more_like_this (int, only when present): at most 50 events of one code are kept per call; the last
+    kept one carries how many more of the same code were left out.
 """
 
 from __future__ import annotations

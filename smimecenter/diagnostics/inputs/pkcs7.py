@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from cryptography.hazmat.primitives.serialization import pkcs7 as crypto_pkcs7
 
 from . import cms
@@ -24,7 +26,9 @@ def read_signed_data(collector: Collector, data: bytes, origin: str, *, depth: i
 def _read_bundle(collector: Collector, data: bytes, signed: object, origin: str) -> None:
     """A certificates-only SignedData (RFC 8551 3.6): cryptography's loader, asn1crypto when it refuses BER."""
     try:
-        certificates = crypto_pkcs7.load_der_pkcs7_certificates(data)
+        with warnings.catch_warnings():  # its notice about reading BER is for developers, not for the report
+            warnings.simplefilter("ignore", UserWarning)
+            certificates = crypto_pkcs7.load_der_pkcs7_certificates(data)
     except ValueError:
         certificates, _ = cms.carried_certificates(signed)  # type: ignore[arg-type]
     if not certificates:
