@@ -224,11 +224,21 @@ class CertificateFacts:
         return None if oids is None else tuple(EKU_NAMES.get(oid, oid) for oid in oids)
 
     def allows_email_protection(self) -> bool:
-        """RFC 8550 section 4.4.4: no EKU, or one with emailProtection or anyExtendedKeyUsage."""
+        """For a CA (RFC 8550 section 4.4.4): no EKU, or one with emailProtection or anyEKU."""
         oids = self.eku_oids
         return oids is None or bool({ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string,
                                      ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string}
                                     & set(oids))
+
+    def leaf_allows_email_protection(self) -> bool:
+        """For a mailbox certificate: no EKU, or one naming emailProtection.
+
+        RFC 8550 section 4.4.4 would also accept anyExtendedKeyUsage, but NSS (Thunderbird) and
+        OpenSSL refuse a leaf whose only EKU is anyExtendedKeyUsage, and S/MIME BR 7.1.2.3 (f)
+        requires id-kp-emailProtection; we side with the clients.
+        """
+        oids = self.eku_oids
+        return oids is None or ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in oids
 
     @cached_property
     def _san(self) -> x509.SubjectAlternativeName | None:

@@ -94,7 +94,7 @@ def _capabilities(context: CheckContext) -> dict[str, bool]:
     if leaf is None:
         return {"sign": False, "encrypt": False}
     info = context.facts(leaf)
-    for_email = info.allows_email_protection() and info.key_type in ("RSA", "EC")
+    for_email = info.leaf_allows_email_protection() and info.key_type in ("RSA", "EC")
     return {"sign": for_email and can_sign(info),
             "encrypt": for_email and encryption_blocker(info) is None}
 

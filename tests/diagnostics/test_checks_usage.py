@@ -25,9 +25,13 @@ def test_it_flags_a_leaf_whose_eku_excludes_email():
     assert report.capabilities == {"sign": False, "encrypt": False}
 
 
-def test_it_accepts_a_leaf_with_email_protection_any_eku_or_no_eku():
-    for eku in ((EMAIL_PROTECTION, CLIENT_AUTH), (ANY_EKU,), None):
+def test_it_accepts_a_leaf_with_email_protection_or_no_eku():
+    for eku in ((EMAIL_PROTECTION, CLIENT_AUTH), (EMAIL_PROTECTION, ANY_EKU), None):
         assert "usage.not_for_email" not in leaf_report(eku=eku).codes, eku
+
+
+def test_any_eku_alone_does_not_make_a_leaf_an_email_certificate():
+    assert "usage.not_for_email" in leaf_report(eku=(ANY_EKU,)).codes
 
 
 def test_it_flags_a_key_that_cannot_sign():

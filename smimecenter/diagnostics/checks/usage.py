@@ -13,8 +13,9 @@ NOT_FOR_EMAIL = rule(
     reference="RFC 8550 section 4.4.4; CA/B Forum S/MIME BR section 7.1.2.3 (f)",
     learn_more="/learn/certificate-exists-but-unusable/#extended-key-usage",
     title="The certificate is not for email",
-    explanation="{certificate} may only be used for {eku}; email protection is not included, so "
-                "mail clients refuse it for signing and encryption.",
+    explanation="{certificate} may only be used for {eku}; email protection is not named, so "
+                "mail clients refuse it for signing and encryption (Thunderbird and OpenSSL do "
+                "not accept anyExtendedKeyUsage in its place).",
     fix="Request an S/MIME (email) certificate; a TLS or login certificate cannot be reused "
         "for mail.")
 CANNOT_SIGN = rule(
@@ -66,7 +67,7 @@ def usage(context: CheckContext) -> Iterator[Observation]:
     if leaf is None:
         return
     info = context.facts(leaf)
-    if not info.allows_email_protection():
+    if not info.leaf_allows_email_protection():
         yield NOT_FOR_EMAIL.observe(leaf, eku=list(info.eku or ()))
     if not can_sign(info):
         yield CANNOT_SIGN.observe(leaf, key_usage=list(info.key_usage or ()))
