@@ -78,13 +78,31 @@ class CertificateFacts:
     def sha1(self) -> str:
         return self.certificate.fingerprint(hashes.SHA1()).hex()
 
+    # cryptography builds a new Name object on every `.subject`/`.issuer` access: keep one.
+    @cached_property
+    def subject_name(self) -> x509.Name:
+        return self.certificate.subject
+
+    @cached_property
+    def issuer_name(self) -> x509.Name:
+        return self.certificate.issuer
+
+    @cached_property
+    def subject_der(self) -> bytes:
+        """The encoded subject: the key of every name index (chains, trust store)."""
+        return self.subject_name.public_bytes()
+
+    @cached_property
+    def issuer_der(self) -> bytes:
+        return self.issuer_name.public_bytes()
+
     @cached_property
     def subject(self) -> str:
-        return _rfc4514(self.certificate.subject)
+        return _rfc4514(self.subject_name)
 
     @cached_property
     def issuer(self) -> str:
-        return _rfc4514(self.certificate.issuer)
+        return _rfc4514(self.issuer_name)
 
     @cached_property
     def serial(self) -> str:
@@ -100,7 +118,7 @@ class CertificateFacts:
 
     @cached_property
     def common_name(self) -> str | None:
-        return _first_attribute(self.certificate.subject, NameOID.COMMON_NAME)
+        return _first_attribute(self.subject_name, NameOID.COMMON_NAME)
 
     @cached_property
     def label(self) -> str:
@@ -111,7 +129,7 @@ class CertificateFacts:
     @cached_property
     def self_issued(self) -> bool:
         # RFC 5280 section 3.3 / 6.1: subject and issuer are the same name.
-        return self.certificate.subject == self.certificate.issuer
+        return self.subject_der == self.issuer_der
 
     # --- key and signature ---------------------------------------------------------------------
     @cached_property
@@ -267,7 +285,7 @@ class CertificateFacts:
     @cached_property
     def subject_emails(self) -> tuple[str, ...]:
         return tuple(str(a.value) for a in
-                     self.certificate.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS))
+                     self.subject_name.get_attributes_for_oid(NameOID.EMAIL_ADDRESS))
 
     @cached_property
     def emails(self) -> tuple[str, ...]:

@@ -165,7 +165,10 @@ def pick_leaf(certificates: Sequence[x509.Certificate], facts: _Facts,
             return certificate
     if not certificates:
         return None
-    issuers = {c.issuer.public_bytes() for c in certificates if not facts(c).self_issued}
+    end_entities = [c for c in certificates if not facts(c).is_ca]
+    if len(end_entities) == 1:
+        return end_entities[0]
+    issuers = {facts(c).issuer_der for c in certificates if not facts(c).self_issued}
 
     def score(item: tuple[int, x509.Certificate]) -> tuple[int, ...]:
         index, certificate = item
@@ -175,7 +178,7 @@ def pick_leaf(certificates: Sequence[x509.Certificate], facts: _Facts,
             0 if not info.is_ca else 1,
             0 if eku is not None and ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in eku else 1,
             0 if info.emails else 1,
-            1 if certificate.subject.public_bytes() in issuers else 0,
+            1 if info.subject_der in issuers else 0,
             index,
         )
 
@@ -207,7 +210,7 @@ class _PathBuilder:
             if certificate in seen:
                 continue
             seen.add(certificate)
-            self.by_subject.setdefault(certificate.subject.public_bytes(), []).append(certificate)
+            self.by_subject.setdefault(facts(certificate).subject_der, []).append(certificate)
         self.finished = 0
         self._signatures: dict[tuple[int, int], str | None] = {}
         self._anchor_store: dict[int, TrustStoreLike | None] = {}
@@ -233,10 +236,10 @@ class _PathBuilder:
         if info.self_issued and len(path) > 1 and _self_signed(info):
             yield self._finish(path, anchor=None, store=None)
             return
-        issuer_name = current.issuer
         key_id = info.authority_key_id
-        anchors = [(anchor, s) for s in self.stores for anchor in s.candidates(issuer_name, key_id)]
-        supplied = [c for c in self.by_subject.get(issuer_name.public_bytes(), ())
+        anchors = [(anchor, s) for s in self.stores
+                   for anchor in s.candidates(info.issuer_name, key_id)]
+        supplied = [c for c in self.by_subject.get(info.issuer_der, ())
                     if c not in path and not any(c == anchor for anchor, _ in anchors)]
         if key_id is not None:
             # RFC 5280 section 4.2.1.1: the key identifier picks among keys of one name; when none
@@ -285,7 +288,7 @@ class _PathBuilder:
                 yield PathProblem(code, last.certificate)
             else:
                 yield PathProblem(MISSING_INTERMEDIATE, last.certificate, {
-                    "missing_issuer": last.issuer,
+                    "missing_issuer": last.issuer_name,
                     "ca_issuers_url": last.ca_issuers_urls[0] if last.ca_issuers_urls else None,
                 })
 

@@ -110,10 +110,10 @@ def _certificates(context: CheckContext) -> list[dict[str, object]]:
             roles[certificate] = "root"
         else:
             roles[certificate] = "intermediate"
-    path_names = {c.subject.public_bytes() for c in path}
+    path_names = {context.facts(c).subject_der for c in path}
     for certificate in context.supplied:
         if certificate not in roles:
-            related = certificate.subject.public_bytes() in path_names
+            related = context.facts(certificate).subject_der in path_names
             roles[certificate] = "alternative" if related else "unrelated"
     return [context.facts(c).to_dict(role) for c, role in roles.items()]
 

@@ -71,11 +71,11 @@ def unrelated(context: CheckContext) -> Iterator[Observation]:
         return
     on_path = set(context.chain.certificates) | {context.chain.start}
     # A second candidate for a name on the path (a cross-signed or re-keyed CA) is related.
-    path_names = {c.subject.public_bytes() for c in on_path}
+    path_names = {context.facts(c).subject_der for c in on_path}
     from_messages = {c for m in context.inputs.messages for c in m.certificates}
     extras = [c for c in context.supplied
               if c not in on_path and c not in from_messages
-              and c.subject.public_bytes() not in path_names]
+              and context.facts(c).subject_der not in path_names]
     if extras:
         names = [context.facts(c).label for c in extras[:NAMES_SHOWN]]
         if len(extras) > NAMES_SHOWN:

@@ -1,0 +1,107 @@
+"""Costs of a diagnosis, printed side by side with cryptography's own path verifier.
+
+Not a test: run `python bench/bench_engine.py` (or `make bench`) and read the figures.
+Targets: a full diagnosis of leaf + intermediate + root within 2x the verifier; 300 unrelated CA
+certificates plus the real chain under 50 ms; cost growing about linearly from 50 to 1,000.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography import x509  # noqa: E402
+from cryptography.x509.verification import (  # noqa: E402
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+)
+
+from smimecenter.diagnostics import Limits, TrustStore, diagnose, email_trust_store  # noqa: E402
+from smimecenter.diagnostics.certinfo import facts_of  # noqa: E402
+from smimecenter.diagnostics.chains import build_chains  # noqa: E402
+from tests.diagnostics.builders import NOW, ec_key, make_chain, make_root, pem  # noqa: E402
+
+BIG_LIMITS = Limits(max_input_bytes=16 * 1024 * 1024, max_certificates=5000)
+
+
+def median_ms(run: Callable[[], object], *, repeat: int) -> float:
+    run()  # warm caches (trust store, imports) outside the measurement
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def unrelated_cas(count: int) -> list:
+    # EC keys: unique and quick to make; names differ so none is a candidate issuer.
+    return [make_root(common_name=f"Unrelated CA {i}", organization="Elsewhere", key=ec_key())
+            for i in range(count)]
+
+
+def main() -> None:
+    email_trust_store()  # loaded once per process; its cost is measured by bench_trust_store.py
+    chain = make_chain()
+    supplied = pem(chain.leaf, chain.intermediate)
+    extra = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+
+    # cryptography's verifier only answers yes or no; it is given the same chain, parsed from
+    # the same PEM, with an email-friendly extension policy (its defaults are for TLS).
+    ca_policy = ExtensionPolicy.permit_all().require_present(x509.BasicConstraints,
+                                                             Criticality.AGNOSTIC, None)
+    verifier = (PolicyBuilder().store(Store([chain.root.certificate])).time(NOW)
+                .extension_policies(ca_policy=ca_policy, ee_policy=ExtensionPolicy.permit_all())
+                .build_client_verifier())
+
+    def verify_only() -> None:
+        leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
+        verifier.verify(leaf, intermediates)
+
+    def full_diagnosis() -> None:
+        diagnose([supplied], trust=[extra], at=NOW).to_dict()
+
+    stores = [email_trust_store(), extra]
+
+    def path_only() -> None:
+        leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
+        cache: dict = {}
+        build_chains(leaf, [leaf, *intermediates], stores, at=NOW,
+                     facts=lambda c: facts_of(c, cache))
+
+    ours = median_ms(full_diagnosis, repeat=200)
+    paths = median_ms(path_only, repeat=200)
+    theirs = median_ms(verify_only, repeat=200)
+    print("leaf + intermediate + root (median of 200)")
+    print(f"  cryptography PolicyBuilder verifier:      {theirs:8.3f} ms")
+    print(f"  our path building and validation alone:   {paths:8.3f} ms   ratio "
+          f"{paths / theirs:.2f}x")
+    print(f"  full diagnosis (sniffing, checks, report): {ours:8.3f} ms   ratio "
+          f"{ours / theirs:.2f}x (target at most 2x)")
+
+    bundle = pem(chain.leaf, chain.intermediate, *unrelated_cas(300))
+    cost = median_ms(lambda: diagnose([bundle], trust=[extra], at=NOW).to_dict(), repeat=20)
+    print("\n300 unrelated CA certificates + the real chain (median of 20)")
+    print(f"  full diagnosis: {cost:8.2f} ms   (target under 50 ms)")
+
+    print("\nscaling (unrelated CA certificates + the real chain, median of 5)")
+    pool = unrelated_cas(1000)
+    previous = None
+    for count in (50, 100, 250, 500, 1000):
+        data = pem(chain.leaf, chain.intermediate, *pool[:count])
+        cost = median_ms(lambda: diagnose([data], trust=[extra], at=NOW, limits=BIG_LIMITS)
+                         .to_dict(), repeat=5)
+        per = cost / (count + 2) * 1000
+        note = f"  x{cost / previous[1]:.1f} for x{count / previous[0]:.1f} certs" if previous else ""
+        print(f"  {count:5d} certificates: {cost:8.2f} ms  ({per:6.1f} us per certificate){note}")
+        previous = (count, cost)
+
+
+if __name__ == "__main__":
+    main()
