@@ -50,6 +50,7 @@ def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, o
         "verdict": {"status": data["status"], "headline": HEADLINES.get(data["status"], data["status"]),
                     "sentence": data["summary"]},
         "capabilities": data["capabilities"],
+        "capability_badges": _capability_badges(data),
         "finding_groups": _groups(findings, certificates),
         "chain_svg": _chain_picture(chain, findings, worst, anchor, trust, checked_at),
         "timeline_svg": timeline_svg([TimelineRow(_name(c), _moment(c["not_before"]), _moment(c["not_after"]))
@@ -60,6 +61,26 @@ def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, o
         "download": _download(chain, anchor, pem_by_fingerprint),
         "checked_at": checked_at,
     }
+
+
+# --- the verdict ---------------------------------------------------------------------------------
+
+def _capability_badges(data: Mapping) -> list[dict[str, str]]:
+    """"Can sign" / "Can encrypt", but only "once fixed" while an error stops the certificate working.
+
+    The engine's capabilities describe the certificate's key and usages; a person reads a badge as
+    "this works now", which is false while the report has errors (an expired or untrusted chain).
+    """
+    badges = []
+    for name, verb in (("sign", "sign"), ("encrypt", "encrypt")):
+        able = bool(data["capabilities"].get(name))
+        if not able:
+            badges.append({"name": name, "state": "no", "words": f"Cannot {verb}"})
+        elif data["status"] == "fail":
+            badges.append({"name": name, "state": "later", "words": f"Can {verb} once the problems are fixed"})
+        else:
+            badges.append({"name": name, "state": "yes", "words": f"Can {verb}"})
+    return badges
 
 
 # --- findings ------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 from .forms import DiagnosisRequest
 
 ORGANISATION_ROOT_NAME = "Your organisation's root"
-CONFIGURED_ANCHORS_NAME = "This site's extra trust anchors"
+# The command line gives files of anchors the same name, so the page, the API and the CLI agree.
+CONFIGURED_ANCHORS_NAME = "Extra trust anchors"
 
 
 class BadTrustAnchor(ValueError):
@@ -38,7 +39,7 @@ def configured_trust_stores(paths: tuple[str, ...]) -> tuple[TrustStore, ...]:
         try:
             data = Path(path).read_bytes()
             stores.append(TrustStore.from_pem(data, name=CONFIGURED_ANCHORS_NAME,
-                                              provenance={"source": Path(path).name}))
+                                              provenance={"source": f"file {Path(path).name}"}))
         except (OSError, TrustStoreError) as problem:
             raise ImproperlyConfigured(f"DIAGNOSE_TRUST_FILES: cannot use {path}: {problem}") from None
     return tuple(stores)
