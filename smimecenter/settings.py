@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "smimecenter.learn",
     "smimecenter.diagnostics",
     "smimecenter.tools",
+    "smimecenter.organisation",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smimecenter.context_processors.site",
+                "smimecenter.organisation.context_processors.organisation",
             ],
         },
     },
@@ -173,3 +175,9 @@ LOGGING = {
 DIAGNOSE_RATE_LIMIT_PER_MINUTE = env_int("DIAGNOSE_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
 # Files one diagnosis may upload (each is read into memory; their sizes count towards DIAGNOSE_MAX_INPUT_BYTES).
 DIAGNOSE_MAX_FILES = env_int("DIAGNOSE_MAX_FILES", 20, minimum=1)
+
+# --- Shared diagnoses ("send this to IT") ---------------------------------------------------------
+# Days a share link works; expired shares are deleted by `manage.py purge_shares` and, at most once
+# per SHARE_PURGE_INTERVAL_MINUTES (0: never), when someone creates a share.
+SHARE_LIFETIME_DAYS = env_int("SHARE_LIFETIME_DAYS", 30, minimum=1)
+SHARE_PURGE_INTERVAL_MINUTES = env_int("SHARE_PURGE_INTERVAL_MINUTES", 60, minimum=0)

@@ -9,6 +9,7 @@ from smimecenter.learn import current
 from smimecenter.learn.frontmatter import SECTIONS
 from smimecenter.learn.library import SECTION_SUMMARIES, SECTION_TITLES
 from smimecenter.learn.search import QueryProblem
+from smimecenter.organisation.article_extras import article_context
 
 
 @require_safe
@@ -45,7 +46,10 @@ def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
         if target is None:
             raise Http404("No such page")
         return HttpResponsePermanentRedirect(target)
-    return render(request, "learn/article.html", {"page": page, "body": current.article_body(page)})
+    context: dict[str, object] = {"page": page}
+    # Organisation notes and staff tools (smimecenter.organisation): spliced into the cached body, no re-rendering.
+    context.update(article_context(request, page, current.article_body(page)))
+    return render(request, "learn/article.html", context)
 
 
 @require_safe

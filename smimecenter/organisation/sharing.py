@@ -1,0 +1,124 @@
+"""Share links for a diagnosis: what is stored, for how long, and how it is run again.
+
+A share holds the public certificates (re-encoded from parsed certificates, so nothing that rode
+along in the pasted text survives), the address the person typed, and when they ran the check.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import warnings
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.utils import CryptographyDeprecationWarning
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from smimecenter.organisation.models import SharedDiagnosis, hash_delete_token
+
+DEFAULT_LIFETIME_DAYS = 30
+# A share is of one person's chain; more than this is not a chain but a store.
+MAX_SHARED_CERTIFICATES = 20
+PURGE_MARK_KEY = "organisation:shares:last-purge"
+
+_PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s+([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----")
+
+
+class NothingToShare(ValueError):
+    """No certificate could be read from what was posted."""
+
+
+def lifetime() -> dt.timedelta:
+    return dt.timedelta(days=getattr(settings, "SHARE_LIFETIME_DAYS", DEFAULT_LIFETIME_DAYS))
+
+
+def certificates_in_pem_text(text: str) -> list[bytes]:
+    """DER of each certificate in `text`, in order and without duplicates; everything else is dropped."""
+    found: list[bytes] = []
+    for match in _PEM_CERTIFICATE.finditer(text or ""):
+        block = match.group(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+                certificate = x509.load_pem_x509_certificate(block.encode("ascii"))
+        except ValueError:
+            continue
+        der = certificate.public_bytes(Encoding.DER)
+        if der not in found:
+            found.append(der)
+    return found
+
+
+def _pem_of(certificates_der: list[bytes]) -> str:
+    blocks = []
+    for der in certificates_der:
+        # Parsing and re-encoding proves each item is a certificate and nothing else.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            certificate = x509.load_der_x509_certificate(der)
+        blocks.append(certificate.public_bytes(Encoding.PEM).decode("ascii"))
+    return "".join(blocks)
+
+
+def create_share(certificates_der: list[bytes], email: str | None,
+                 diagnosed_at: dt.datetime) -> tuple[SharedDiagnosis, str]:
+    """Store a share; returns it and the delete token, which is shown once and only its hash kept."""
+    if not certificates_der:
+        raise NothingToShare("There is no certificate to share.")
+    if len(certificates_der) > MAX_SHARED_CERTIFICATES:
+        raise NothingToShare(f"A share link holds at most {MAX_SHARED_CERTIFICATES} certificates.")
+    now = timezone.now()
+    delete_token = secrets.token_urlsafe(32)
+    share = SharedDiagnosis.objects.create(
+        token=secrets.token_urlsafe(32),
+        delete_token_hash=hash_delete_token(delete_token),
+        certificates_pem=_pem_of(certificates_der),
+        email=(email or "").strip()[:320],
+        # A time in the future cannot be when the check ran: the moment of sharing is the honest bound.
+        diagnosed_at=min(diagnosed_at, now),
+        created_at=now,
+        expires_at=now + lifetime(),
+    )
+    purge_now_and_then()
+    return share, delete_token
+
+
+def live_share(token: str) -> SharedDiagnosis | None:
+    """The share for `token` if it exists and has not expired (an expired one is deleted on sight)."""
+    share = SharedDiagnosis.objects.filter(token=token).first()
+    if share is None:
+        return None
+    if share.is_expired():
+        share.delete()
+        return None
+    return share
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    deleted, _ = SharedDiagnosis.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def purge_now_and_then() -> int:
+    """Purge expired shares at most once per SHARE_PURGE_INTERVAL_MINUTES (0: only `manage.py purge_shares`)."""
+    minutes = getattr(settings, "SHARE_PURGE_INTERVAL_MINUTES", 60)
+    if minutes <= 0:
+        return 0
+    # cache.add succeeds for one caller per interval (per cache: per process with the default cache).
+    if not cache.add(PURGE_MARK_KEY, True, timeout=minutes * 60):
+        return 0
+    return purge_expired()
+
+
+def rerun(share: SharedDiagnosis):
+    """Diagnose the shared certificates again, now, with today's trust anchors."""
+    from smimecenter.diagnostics import diagnose
+    from smimecenter.organisation.trust import organisation_trust_stores
+    from smimecenter.tools.running import configured_trust_stores, engine_limits
+
+    stores = [*organisation_trust_stores(), *configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES))]
+    return diagnose([share.certificates_pem.encode("ascii")], email=share.email or None,
+                    trust=stores or None, limits=engine_limits())
