@@ -6,11 +6,26 @@ from cryptography import x509
 
 from . import der, events, keys
 from .collector import Collector
+from .errors import PARSE_ERRORS
+
+_DAMAGED = {
+    der.PKCS7_SIGNED: "damaged PKCS#7 data",
+    der.PFX: "damaged PKCS#12 file",
+    der.SIGNED_OBJECT: "damaged certificate",
+}
 
 
 def read_der(collector: Collector, data: bytes, origin: str, container: str, *, depth: int = 0) -> None:
     """Read a blob whose outer shape tells what it is; container names how it reached us ("pem", "der")."""
     kind = der.classify(data)
+    try:
+        _dispatch(collector, data, kind, origin, container, depth)
+    except PARSE_ERRORS:
+        collector.unreadable(origin, _DAMAGED.get(kind, "damaged data"),
+                             "its structure breaks the rules of its format part way through")
+
+
+def _dispatch(collector: Collector, data: bytes, kind: str, origin: str, container: str, depth: int) -> None:
     if kind == der.SIGNED_OBJECT:
         _read_signed_object(collector, data, origin, container)
     elif kind == der.PKCS7_SIGNED:
@@ -47,21 +62,20 @@ def _read_signed_object(collector: Collector, data: bytes, origin: str, containe
         return
     try:
         certificate = x509.load_der_x509_certificate(data)
-    except ValueError as problem:
+    except PARSE_ERRORS as problem:
         certificate_problem: str | None = str(problem)
     else:
         collector.certificate(certificate, origin, container)
         return
     try:
         request = x509.load_der_x509_csr(data)
-    except ValueError:
-        pass
-    else:
         report_csr(collector, request, origin)
         return
+    except PARSE_ERRORS:
+        pass
     try:
         x509.load_der_x509_crl(data)
-    except ValueError:
+    except PARSE_ERRORS:
         pass
     else:
         collector.unreadable(origin, "certificate revocation list (CRL)",
@@ -71,17 +85,19 @@ def _read_signed_object(collector: Collector, data: bytes, origin: str, containe
 
 
 def report_csr(collector: Collector, request: x509.CertificateSigningRequest, origin: str) -> None:
-    collector.parsed.csrs.append(request)
     emails: list[str] = []
     try:
         san = request.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         emails = [str(value) for value in san.get_values_for_type(x509.RFC822Name)]
-    except (x509.ExtensionNotFound, ValueError):
+    except x509.ExtensionNotFound:
         pass
+    except PARSE_ERRORS:
+        emails = []
     try:
         subject = request.subject.rfc4514_string()
-    except ValueError:
+    except PARSE_ERRORS:
         subject = ""
+    collector.parsed.csrs.append(request)
     collector.event(events.INPUT_CSR_NOT_CERTIFICATE, origin=origin, subject=subject, emails=emails)
 
 

@@ -18,6 +18,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
+from .errors import PARSE_ERRORS
+
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "md5": hashes.MD5, "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
     "sha384": hashes.SHA384, "sha512": hashes.SHA512, "sha512_224": hashes.SHA512_224,
@@ -59,7 +61,7 @@ def load_signed_data(data: bytes) -> asn1_cms.SignedData:
         return signed
     except CmsError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+    except PARSE_ERRORS as problem:
         raise CmsError("its signature structure is damaged") from problem
 
 
@@ -67,19 +69,23 @@ def carried_certificates(signed: asn1_cms.SignedData) -> tuple[list[x509.Certifi
     """The certificates in the SignedData, in both libraries' forms, skipping those cryptography refuses."""
     ours: list[x509.Certificate] = []
     theirs: list[asn1_x509.Certificate] = []
-    choices = signed["certificates"]
-    if isinstance(choices, core.Void) or not len(choices):
-        return ours, theirs
-    for index, choice in enumerate(choices):
-        if index >= MAX_CERTIFICATES:
-            break
-        if choice.name != "certificate":
-            continue
-        try:
-            ours.append(x509.load_der_x509_certificate(choice.chosen.dump()))
-        except ValueError:
-            continue
-        theirs.append(choice.chosen)
+    try:
+        choices = signed["certificates"]
+        if isinstance(choices, core.Void) or not len(choices):
+            return ours, theirs
+        for index, choice in enumerate(choices):
+            if index >= MAX_CERTIFICATES:
+                break
+            if choice.name != "certificate":
+                continue
+            try:
+                certificate = x509.load_der_x509_certificate(choice.chosen.dump())
+            except PARSE_ERRORS:
+                continue
+            ours.append(certificate)
+            theirs.append(choice.chosen)
+    except PARSE_ERRORS:
+        pass  # keep the certificates read before the damage
     return ours, theirs
 
 
@@ -91,7 +97,7 @@ def verify(data: bytes, content: bytes | tuple[bytes, ...] | None) -> Verificati
         return _verify(signed, content)
     except CmsError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+    except PARSE_ERRORS as problem:
         raise CmsError("its signature structure is damaged") from problem
 
 
@@ -172,7 +178,7 @@ def _encapsulated(signed: asn1_cms.SignedData) -> bytes | None:
 def _signature_name(info: asn1_cms.SignerInfo) -> str | None:
     try:
         algo = info["signature_algorithm"].signature_algo
-    except (ValueError, KeyError):
+    except PARSE_ERRORS:
         return str(info["signature_algorithm"]["algorithm"].native)
     return _SIGNATURE_NAMES.get(algo, algo)
 
@@ -212,7 +218,7 @@ def _message_digest(attributes: asn1_cms.CMSAttributes) -> bytes | None:
 def _signing_time(attributes: asn1_cms.CMSAttributes) -> datetime | None:
     try:
         value = _attribute(attributes, "signing_time")
-    except ValueError:
+    except PARSE_ERRORS:
         return None
     return value if isinstance(value, datetime) else None
 
@@ -245,7 +251,9 @@ def _check(
             key.verify(signature, signed_bytes)  # RFC 8419: the key hashes the data itself
         else:
             return False
-    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError, KeyError):
+    except InvalidSignature:
+        return False
+    except PARSE_ERRORS:
         return False
     return True
 
@@ -254,7 +262,7 @@ def _signature_hash(algorithm: object, fallback: type[hashes.HashAlgorithm]) -> 
     """The hash named by e.g. sha256WithRSAEncryption, else the SignerInfo's digest algorithm (RFC 5754)."""
     try:
         name = algorithm.hash_algo  # type: ignore[attr-defined]
-    except (ValueError, KeyError, AttributeError):
+    except PARSE_ERRORS:
         return fallback()
     return _HASHES.get(name, fallback)()
 

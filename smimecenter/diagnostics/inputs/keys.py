@@ -6,6 +6,7 @@ from asn1crypto import keys as asn1_keys
 
 from . import der, events
 from .collector import Collector
+from .errors import PARSE_ERRORS
 
 _ALGORITHM_NAMES = {
     "rsa": "RSA",
@@ -75,7 +76,7 @@ def _describe(data: bytes, kind: str, fallback: str) -> tuple[str, int | None, s
             ec = asn1_keys.ECPrivateKey.load(data)
             curve = _curve_name(ec["parameters"])
             return "EC", _curve_bits(curve), curve
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except PARSE_ERRORS:
         pass
     return fallback, None, None
 
@@ -86,7 +87,7 @@ def _modulus_bits(info: asn1_keys.PrivateKeyInfo) -> int | None:
         if "modulus" in parsed:
             return int(parsed["modulus"].native).bit_length()
         return int(info["private_key_algorithm"]["parameters"]["p"].native).bit_length()
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except PARSE_ERRORS:
         return None
 
 
@@ -94,7 +95,7 @@ def _curve_name(parameters: object) -> str | None:
     try:
         if getattr(parameters, "name", None) == "named":
             return str(parameters.chosen.native)  # type: ignore[attr-defined]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except PARSE_ERRORS:
         pass
     return None
 

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 
 from . import events
 from .collector import Collector
+from .errors import PARSE_ERRORS
 from .model import Pkcs12Contents, Pkcs12Protection
 from .pkcs12_structure import StructureError, read_structure
 
@@ -127,7 +128,7 @@ def _keep_unopened(
 def _same_key(certificate: x509.Certificate, public_key: PublicKeyTypes) -> bool:
     try:
         return certificate.public_key() == public_key
-    except (ValueError, UnsupportedAlgorithm, TypeError):
+    except PARSE_ERRORS:
         return False
 
 

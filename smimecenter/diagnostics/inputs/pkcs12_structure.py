@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core, pkcs12
 
+from .errors import PARSE_ERRORS
 from .model import BagProtection, Pkcs12Protection
 
 MAX_BAGS = 256  # a real file holds a handful; more is a crafted file
@@ -61,7 +62,7 @@ def read_structure(data: bytes) -> Pkcs12Structure:
         return _read(data)
     except StructureError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as problem:
+    except PARSE_ERRORS as problem:
         raise StructureError("its PKCS#12 structure is damaged") from problem
 
 
@@ -134,7 +135,7 @@ def _pbmac1_cost(parameters: core.Asn1Value) -> tuple[int | None, str]:
             return None, ""
         params = kdf["parameters"]
         return int(params["iteration_count"].native), _HASH_NAMES.get(params["prf"]["algorithm"].native, "?")
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+    except PARSE_ERRORS:
         return None, ""
 
 

@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7 as crypto_pkcs7
 
 from . import cms
 from .collector import Collector
+from .errors import PARSE_ERRORS
 from .model import SignedMessage
 
 
@@ -29,7 +30,7 @@ def _read_bundle(collector: Collector, data: bytes, signed: object, origin: str)
         with warnings.catch_warnings():  # its notice about reading BER is for developers, not for the report
             warnings.simplefilter("ignore", UserWarning)
             certificates = crypto_pkcs7.load_der_pkcs7_certificates(data)
-    except ValueError:
+    except PARSE_ERRORS:
         certificates, _ = cms.carried_certificates(signed)  # type: ignore[arg-type]
     if not certificates:
         collector.unreadable(origin, "empty PKCS#7 bundle", "it holds no certificates")
