@@ -157,7 +157,7 @@ def pick_leaf(certificates: Sequence[x509.Certificate], facts: _Facts,
     """The mailbox certificate the person cares about.
 
     A message's signer or the certificate paired with a PKCS#12 key wins; otherwise an end entity
-    (not a CA) with emailProtection and an address, preferring one that issued nothing supplied.
+    (not a CA) that issued nothing supplied, preferring one with emailProtection and an address.
     With only CA certificates, the lowest one (it issued none of the others) is explained.
     """
     for certificate in preferred:
@@ -176,9 +176,10 @@ def pick_leaf(certificates: Sequence[x509.Certificate], facts: _Facts,
         eku = info.eku_oids
         return (
             0 if not info.is_ca else 1,
+            # A certificate that issued another one supplied acts as a CA, whatever it claims.
+            1 if info.subject_der in issuers else 0,
             0 if eku is not None and ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in eku else 1,
             0 if info.emails else 1,
-            1 if info.subject_der in issuers else 0,
             index,
         )
 

@@ -80,6 +80,9 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
                 f"{_lower_first(warnings[0].title)}.")
     best = context.chain.best
     store = best.store.name if best and best.store else "the trust store"
+    if context.leaf is None:
+        return (f"{label} is a CA certificate trusted for email by {store}; supply your own "
+                "certificate to check it too.")
     can = [word for word, able in (("sign", capabilities["sign"]),
                                    ("receive encrypted mail", capabilities["encrypt"])) if able]
     return f"{label} is trusted for email by {store} and can {' and '.join(can) or 'be used'}."

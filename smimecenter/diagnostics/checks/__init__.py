@@ -5,6 +5,8 @@ with `registry.rule` and its logic with `@registry.check`.
 """
 from __future__ import annotations
 
+import logging
+
 from . import (  # noqa: F401  (importing a module registers its rules and checks)
     chain_anchor,
     chain_email_purpose,
@@ -30,8 +32,19 @@ from .words import describe
 __all__ = ["CheckContext", "Rule", "all_rules", "run_checks"]
 
 
+logger = logging.getLogger(__name__)
+
+
 def run_checks(context: CheckContext) -> list[Finding]:
-    """Every registered check, in catalog order, worded; errors first, then warnings, then info."""
-    findings = [describe(observation, context.facts)
-                for check in registered_checks() for observation in check(context)]
+    """Every registered check, in catalog order, worded; errors first, then warnings, then info.
+
+    A check that fails on an odd certificate is logged and skipped: one faulty rule must not
+    cost the person the rest of their report.
+    """
+    findings: list[Finding] = []
+    for check in registered_checks():
+        try:
+            findings.extend(describe(observation, context.facts) for observation in check(context))
+        except Exception:
+            logger.exception("check %s failed", getattr(check, "__name__", check))
     return sorted(findings, key=lambda finding: finding.severity.rank)

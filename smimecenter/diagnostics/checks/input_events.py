@@ -14,23 +14,23 @@ UNREADABLE = rule(
     code=events.INPUT_UNREADABLE, severity=Severity.WARNING, reference="RFC 7468 section 2",
     learn_more=FORMATS,
     title="Part of what you supplied could not be read",
-    explanation="In {origin} we found {kind}, which holds no certificate we can use. {reason}",
+    explanation="We found no certificate in {origin}: it looks like {kind}.{reason}",
     fix="Supply the certificate itself: a .pem/.crt/.cer file, a .p7b bundle, a .p12 file with "
         "its password, or a signed email (.eml).")
 PRIVATE_KEY = rule(
     code=events.INPUT_PRIVATE_KEY_PRESENT, severity=Severity.WARNING,
     reference="CA/B Forum S/MIME BR section 6.1.2", learn_more="/learn/what-is-pkcs12/#private-key-safety",
     title="You supplied a private key",
-    explanation="{origin} contains a {key_type} private key. We ignored it and did not keep it, "
-                "but a private key lets anyone read your encrypted mail and sign as you.",
+    explanation="{origin} contains {key}. We ignored it and did not keep it, but a private key "
+                "lets anyone read your encrypted mail and sign as you.",
     fix="Never send or paste a private key. If it was shared anywhere else, ask your certificate "
         "authority to revoke the certificate and get a new one with a new key.")
 CSR = rule(
     code=events.INPUT_CSR_NOT_CERTIFICATE, severity=Severity.WARNING, reference="RFC 2986",
     learn_more="/learn/what-is-a-csr/#csr-vs-certificate",
     title="This is a certificate request, not a certificate",
-    explanation="{origin} is a certificate signing request (CSR) for \u201c{subject}\u201d. A CSR is what "
-                "you send to a certificate authority; the certificate is what it sends back.",
+    explanation="{origin} holds a certificate signing request (CSR) for {requested}. A CSR is "
+                "what you send to a certificate authority; the certificate is what it sends back.",
     fix="Submit the request to your certificate authority, then check the certificate it issues.")
 SSH = rule(
     code=events.INPUT_SSH_KEY, severity=Severity.WARNING, reference="RFC 8551 section 1",
@@ -91,7 +91,50 @@ def input_events(context: CheckContext) -> Iterator[Observation]:
     for event in context.inputs.events:
         declared = rules.get(event.code)
         if declared is not None:
-            yield declared.observe(event.certificate, **dict(event.details))
+            details = dict(event.details)
+            details.update(_phrases(event.code, details))
+            yield declared.observe(event.certificate, **details)
+
+
+UNCOUNTABLE = ("text", "unknown", "binary", "data", "nothing", "damaged data")
+
+
+def with_article(noun: str) -> str:
+    """"an HTML page", "a Word document", "text with no certificate" (no article)."""
+    first = noun.split(" ", 1)[0]
+    if not noun or first.lower() in UNCOUNTABLE or noun.lower().startswith(("a ", "an ", "the ")):
+        return noun
+    vowel_sound = first[:1] in "AEIOUaeiou" or (first.isupper() and first[:1] in "FHLMNRSX")
+    return ("an " if vowel_sound else "a ") + noun
+
+
+def _phrases(code: str, details: dict[str, object]) -> dict[str, str]:
+    """Event details turned into the phrases the templates above expect."""
+    if code == events.INPUT_UNREADABLE:
+        reason = str(details.get("reason") or "").strip()
+        if reason:
+            reason = " " + reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+        return {"reason": reason, "kind": with_article(str(details.get("kind") or "unknown data"))}
+    if code == events.INPUT_PRIVATE_KEY_PRESENT:
+        key_type = str(details.get("key_type") or "unknown")
+        if key_type == "encrypted":
+            return {"key": "a password-protected private key"}
+        if key_type == "unknown":
+            return {"key": "a private key"}
+        size = details.get("key_size")
+        curve = details.get("curve")
+        words = [f"{size}-bit"] if size and key_type in ("RSA", "DSA") else []
+        words += [key_type, "private key"] + ([f"({curve})"] if curve else [])
+        # "an RSA", "an EC", "an Ed25519", "an X448", "an OpenSSH", but "a DSA", "a 2048-bit".
+        article = "an" if words[0][:1] in ("R", "E", "X", "O") else "a"
+        return {"key": " ".join([article, *words])}
+    if code == events.INPUT_CSR_NOT_CERTIFICATE:
+        emails = details.get("emails") or []
+        subject = str(details.get("subject") or "")
+        requested = (", ".join(map(str, emails)) if emails else
+                     f"\u201c{subject}\u201d" if subject else "an empty subject")
+        return {"requested": requested}
+    return {}
 
 
 @check

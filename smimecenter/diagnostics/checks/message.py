@@ -25,6 +25,13 @@ SIGNATURE_INVALID = rule(
     fix="Make sure the message was saved exactly as received (no re-wrapping, no changed line "
         "endings); if it was, the content was changed after signing or the signing software is "
         "faulty.")
+SIGNATURE_UNVERIFIED = rule(
+    code="message.signature_unverified", severity=Severity.WARNING,
+    reference="RFC 5652 section 5.6", learn_more=VERIFYING,
+    title="The message signature could not be checked",
+    explanation="The signature in {origin} could not be verified: {problem}.",
+    fix="Make sure the signed message is complete (saved as .eml, attachments included) and "
+        "that it carries the signer's certificate.")
 NOT_SIGNED = rule(
     code=events.MESSAGE_NOT_SIGNED, severity=Severity.WARNING, reference="RFC 8551 section 3.5",
     learn_more=VERIFYING,
@@ -47,3 +54,7 @@ def message_signatures(context: CheckContext) -> Iterator[Observation]:
             yield SIGNATURE_VALID.observe(message.signer, origin=message.origin, kind=message.kind,
                                           algorithm=message.signature_algorithm,
                                           digest=message.digest_algorithm)
+        else:
+            yield SIGNATURE_UNVERIFIED.observe(
+                message.signer, origin=message.origin,
+                problem=message.problem or "the signer's certificate is not in the message")

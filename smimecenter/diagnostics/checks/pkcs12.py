@@ -9,7 +9,7 @@ PASSWORDS = "/learn/what-is-pkcs12/#passwords-and-encryption"
 
 WRONG_PASSWORD = rule(
     code=events.PKCS12_WRONG_PASSWORD, severity=Severity.ERROR, reference="RFC 7292 section 4",
-    learn_more="/troubleshooting/p12-wrong-password/",
+    learn_more="/troubleshooting/p12-wrong-password/#modern-encryption",
     title="The password does not open the .p12 file",
     explanation="{origin} could not be opened with the password you gave.",
     fix="Check the password (it is case-sensitive). If the file was exported with modern AES "

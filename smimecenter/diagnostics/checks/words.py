@@ -30,6 +30,12 @@ def _render(value: object) -> str:
     return str(value)
 
 
+def _sentence(text: str) -> str:
+    """Templates may start with a detail ("the input contains..."); sentences start upper-case."""
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:]
+
+
 class _Details(dict):
     def __missing__(self, key: str) -> str:
         return "unknown"
@@ -51,9 +57,9 @@ def describe(observation: Observation,
     return Finding(
         code=rule.code,
         severity=rule.severity,
-        title=rule.title.format_map(words),
-        explanation=rule.explanation.format_map(words),
-        fix=rule.fix.format_map(words),
+        title=_sentence(rule.title.format_map(words)),
+        explanation=_sentence(rule.explanation.format_map(words)),
+        fix=_sentence(rule.fix.format_map(words)),
         learn_more=rule.learn_more,
         certificate=fingerprint,
         reference=rule.reference,
