@@ -152,6 +152,8 @@ def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str 
         "state": {"error": "err", "warning": "warn"}.get(worst or "", "ok"),
         "validity_state": validity_state,
         "validity": validity_words,
+        "not_before": _moment(certificate["not_before"]),
+        "not_after": _moment(certificate["not_after"]),
         "key": key_words or "unknown",
         "is_anchor": certificate["sha256"] == anchor,
         "anchor_store": trust.get("store") if certificate["sha256"] == anchor else None,

@@ -34,7 +34,9 @@ def chain_svg(boxes: list[ChainBox]) -> SafeString:
     summary = "; ".join(f"{box.heading}: {box.name} ({box.note})" for box in boxes)
     parts = [
         f'<svg class="chain-svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="chain-svg-title chain-svg-desc" xmlns="http://www.w3.org/2000/svg">',
+        # A group, not an image: its boxes are links to the certificate cards below.
+        f'role="group" aria-labelledby="chain-svg-title" aria-describedby="chain-svg-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">',
         '<title id="chain-svg-title">The certificate chain, from your certificate to the root</title>',
         f'<desc id="chain-svg-desc">{escape(printable(summary))}</desc>',
     ]
