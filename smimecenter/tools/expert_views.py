@@ -6,6 +6,7 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -95,12 +96,8 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
 
 
 def _stores() -> list:
-    return list(configured_trust_stores(tuple(_setting("DIAGNOSE_TRUST_FILES", ()))))
-
-
-def _setting(name: str, default: object) -> object:
-    from django.conf import settings
-    return getattr(settings, name, default)
+    """The organisation's anchors configured for the site (DIAGNOSE_TRUST_FILES)."""
+    return list(configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES)))
 
 
 # --- PKCS#12 inspector ---------------------------------------------------------------------------
@@ -167,7 +164,8 @@ def _csr_result(request: HttpRequest) -> HttpResponse:
 
 
 def _found(event) -> str:
-    kind = event.details.get("kind") if hasattr(event, "details") else None
+    """What the reader recognised instead of a request ("HTML page", "PKCS#12 file", ...)."""
+    kind = event.details.get("kind")
     return str(kind) if kind else ""
 
 
