@@ -1,7 +1,8 @@
 """The catalog of checks: one module per check or small family, each owning its codes and words.
 
-Adding a check is adding a module here (and importing it below): it declares its rules
-with `registry.rule` and its logic with `@registry.check`.
+Adding a check is adding a module here and importing it below: it declares its rules with
+`registry.rule` and its logic with `@registry.check`. Every catalog module is imported here, so
+the catalog never depends on what else happens to be imported first.
 """
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     chain_signature,
     chain_supplied,
     crypto,
+    csr,
     identity,
     input_events,
     message,
     pkcs12,
+    pkcs12_protection,
     revocation,
     usage,
     validity,

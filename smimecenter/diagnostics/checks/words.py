@@ -31,9 +31,11 @@ def _render(value: object) -> str:
 
 
 def _sentence(text: str) -> str:
-    """Templates may start with a detail ("the input contains..."); sentences start upper-case."""
+    """Templates may start with a detail ("the input contains..."): start the sentence upper-case,
+    unless it starts with an address, whose local part must stay as written (RFC 5321 2.4)."""
     text = " ".join(text.split())
-    return text[:1].upper() + text[1:]
+    first_word = text.split(" ", 1)[0]
+    return text if "@" in first_word else text[:1].upper() + text[1:]
 
 
 class _Details(dict):
