@@ -1,0 +1,217 @@
+"""Share links: created only by a POST with CSRF, re-run when opened, gone when expired or deleted,
+and never holding anything secret."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.management import call_command
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import timezone
+
+from smimecenter.diagnostics import diagnose
+from smimecenter.diagnostics.inputs import read_inputs
+from smimecenter.organisation.models import SharedDiagnosis
+from smimecenter.organisation.sharing import certificates_in_pem_text, create_share, purge_now_and_then
+from tests.diagnostics.builders import make_chain, make_leaf, pem, pkcs12_bytes, private_key_pem
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Correct-Horse-Battery-9431"
+MESSAGE_BODY = "Quarterly figures attached, please do not forward. Canary 5f1e2d"
+
+
+def _every_stored_value() -> list[bytes]:
+    """Every column of every row of every table, as bytes."""
+    values: list[bytes] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    if value is None:
+                        continue
+                    if isinstance(value, (bytes, bytearray, memoryview)):
+                        values.append(bytes(value))
+                    else:
+                        values.append(str(value).encode("utf-8"))
+    return values
+
+
+def _secret_needles(*keys) -> list[bytes]:
+    """What would betray a key, the password or the message, in any encoding a column might use."""
+    needles = [PASSWORD.encode(), MESSAGE_BODY.encode(), b"PRIVATE KEY"]
+    for key in keys:
+        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        # Pieces of the key: its raw bytes, its hex form, and base64 from within one PEM line (64 characters each).
+        middle = der[len(der) // 2: len(der) // 2 + 24]
+        needles += [middle, base64.b64encode(der)[70:120], middle.hex().encode()]
+    return needles
+
+
+def _share_offer_fields(report, cards, email: str) -> dict[str, str]:
+    """Render the offer the result page includes, and read the hidden fields a browser would post."""
+    html = render_to_string("organisation/share_offer.html",
+                            {"report": report.to_dict(), "certificates": cards, "email": email, "csrf_token": "x"})
+    return {name: unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="(certificates|email|diagnosed_at)" value="([^"]*)"', html, re.S)}
+
+
+def test_a_share_made_from_a_p12_a_pasted_key_and_an_email_stores_nothing_secret(client: Client) -> None:
+    chain = make_chain(email="alice@example.com")
+    p12 = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate],
+                       password=PASSWORD.encode())
+    pasted_key = ec.generate_private_key(ec.SECP256R1())
+    pasted = (b"From: alice@example.com\nSubject: figures\n\n" + MESSAGE_BODY.encode() + b"\n\n"
+              + pem(chain.leaf, chain.intermediate) + private_key_pem(pasted_key))
+    inputs = [p12, pasted]
+    report = diagnose(inputs, email="alice@example.com", password=PASSWORD)
+    # The result page shows each supplied certificate with its PEM; that is what the offer posts.
+    parsed = read_inputs(inputs, password=PASSWORD)
+    cards = [{"name": s.certificate.subject.rfc4514_string(),
+              "pem": s.certificate.public_bytes(serialization.Encoding.PEM).decode(),
+              "data": {"sha256": s.certificate.fingerprint(hashes.SHA256()).hex()}}
+             for s in parsed.certificates]
+    fields = _share_offer_fields(report, cards, "alice@example.com")
+    assert fields["email"] == "alice@example.com"
+    # A page that posted more than it should (a key, the password, the message) must not get it stored.
+    fields["certificates"] += private_key_pem(chain.leaf.key).decode() + PASSWORD + MESSAGE_BODY
+
+    response = client.post("/share/", fields)
+
+    assert response.status_code == 200
+    share = SharedDiagnosis.objects.get()
+    assert certificates_in_pem_text(share.certificates_pem) == [chain.leaf.der, chain.intermediate.der]
+    stored = _every_stored_value()
+    # The scan does see what was stored: the certificate is there in PEM form.
+    assert any(base64.b64encode(chain.leaf.der)[70:120] in value for value in stored)
+    for needle in _secret_needles(chain.leaf.key, pasted_key):
+        assert not any(needle in value for value in stored), needle
+    # And the response is not cached anywhere on the way.
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_offer_says_exactly_what_will_be_stored_before_anyone_agrees() -> None:
+    chain = make_chain(email="alice@example.com")
+    report = diagnose([chain.supplied_pem], email="alice@example.com")
+    cards = [{"name": "alice@example.com", "pem": chain.leaf.pem.decode(), "data": {"sha256": chain.leaf.sha256}}]
+    html = render_to_string("organisation/share_offer.html", {"report": report.to_dict(), "certificates": cards,
+                                                              "email": "alice@example.com", "csrf_token": "x"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "exactly this is stored" in text
+    assert "One public certificate" in text and chain.leaf.sha256[:16] in text
+    assert "The email address you entered: alice@example.com" in text
+    assert "Nothing else. Not your private key, not your PKCS#12 password, not the message" in text
+    assert html.index("exactly this is stored") < html.index('type="submit"')
+
+
+def test_the_offer_is_left_out_when_no_certificate_can_be_shared() -> None:
+    html = render_to_string("organisation/share_offer.html", {"report": {"certificates": []}, "certificates": []})
+    assert html.strip() == ""
+
+
+def test_creating_a_share_needs_the_csrf_token() -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/share/", {"certificates": make_chain().leaf.pem.decode()})
+    assert response.status_code == 403
+    assert not SharedDiagnosis.objects.exists()
+
+
+def test_creating_a_share_needs_a_post(client: Client) -> None:
+    assert client.get("/share/").status_code == 405
+
+
+def test_a_post_without_any_certificate_is_refused_plainly(client: Client) -> None:
+    response = client.post("/share/", {"certificates": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"})
+    assert response.status_code == 400
+    assert b"nothing to share" in response.content
+    assert not SharedDiagnosis.objects.exists()
+
+
+def test_the_creator_gets_the_link_and_a_delete_link_once(client: Client) -> None:
+    chain = make_chain()
+    response = client.post("/share/", {"certificates": chain.supplied_pem.decode(), "email": "alice@example.com",
+                                       "diagnosed_at": "2026-11-01T10:00:00Z"})
+    share = SharedDiagnosis.objects.get()
+    body = response.content.decode()
+    assert f"http://testserver/share/{share.token}/" in body
+    delete_url = re.search(r'value="(http://testserver/share/[^"]+/delete/[^"]+/)"', body).group(1)
+    assert share.diagnosed_at == dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)
+    assert client.get(delete_url.replace("http://testserver", "")).status_code == 200
+
+
+def test_opening_a_share_runs_the_check_again_and_shows_both_times(client: Client) -> None:
+    chain = make_chain(email="alice@example.com")
+    checked = timezone.now() - dt.timedelta(days=2)
+    share, _ = create_share([chain.leaf.der, chain.intermediate.der], "alice@example.com", checked)
+    response = client.get(f"/share/{share.token}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"{checked:%-d %B %Y, %H:%M} UTC" in body
+    assert "Checked again now" in body and f"{timezone.now():%-d %B %Y}" in body
+    # The root is not in any trust store here, so the fresh check finds the chain untrusted.
+    assert "Will not work as it is" in body
+    assert response["Cache-Control"] == "no-store"
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_an_expired_share_is_gone_and_deleted_when_someone_tries_it(client: Client) -> None:
+    share, _ = create_share([make_chain().leaf.der], None, timezone.now())
+    SharedDiagnosis.objects.filter(pk=share.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(f"/share/{share.token}/").status_code == 404
+    assert not SharedDiagnosis.objects.exists()
+
+
+def test_an_unknown_token_is_a_404(client: Client) -> None:
+    assert client.get("/share/" + "A" * 43 + "/").status_code == 404
+    assert client.get("/share/short/").status_code == 404
+
+
+def test_purge_shares_removes_only_expired_ones() -> None:
+    keep, _ = create_share([make_chain().leaf.der], None, timezone.now())
+    old, _ = create_share([make_chain().leaf.der], None, timezone.now())
+    SharedDiagnosis.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    call_command("purge_shares")
+    assert list(SharedDiagnosis.objects.values_list("pk", flat=True)) == [keep.pk]
+
+
+def test_creating_shares_purges_expired_ones_at_most_once_an_interval(settings) -> None:
+    settings.SHARE_PURGE_INTERVAL_MINUTES = 60
+    first, _ = create_share([make_chain().leaf.der], None, timezone.now())   # purges now, marks the hour
+    SharedDiagnosis.objects.filter(pk=first.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    create_share([make_chain().leaf.der], None, timezone.now())               # within the hour: no purge
+    assert SharedDiagnosis.objects.filter(pk=first.pk).exists()
+    from django.core.cache import cache
+
+    cache.clear()                                                             # the hour has passed
+    assert purge_now_and_then() == 1
+    assert not SharedDiagnosis.objects.filter(pk=first.pk).exists()
+
+
+def test_the_delete_link_removes_the_share_after_confirmation(client: Client) -> None:
+    share, delete_token = create_share([make_chain().leaf.der], None, timezone.now())
+    url = f"/share/{share.token}/delete/{delete_token}/"
+    assert client.get(url).status_code == 200 and SharedDiagnosis.objects.exists()
+    assert client.post(url).status_code == 200
+    assert not SharedDiagnosis.objects.exists()
+    assert client.get(f"/share/{share.token}/").status_code == 404
+
+
+def test_a_wrong_delete_token_deletes_nothing(client: Client) -> None:
+    share, delete_token = create_share([make_chain().leaf.der], None, timezone.now())
+    assert client.post(f"/share/{share.token}/delete/{share.token}/").status_code == 404
+    assert SharedDiagnosis.objects.filter(pk=share.pk).exists()
+
+
+def test_only_certificates_survive_from_posted_text() -> None:
+    leaf = make_leaf(issuer=None)
+    text = "junk\n" + leaf.pem.decode() + private_key_pem(leaf.key).decode() + leaf.pem.decode()
+    assert certificates_in_pem_text(text) == [leaf.der]

@@ -1,0 +1,69 @@
+"""Private roots added in the admin are trust stores the engine uses, named the way reports should say it."""
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from smimecenter.diagnostics import diagnose
+from smimecenter.organisation.models import Organisation, OrganisationTrustAnchor
+from smimecenter.organisation.sharing import create_share
+from smimecenter.organisation.trust import organisation_trust_stores, trust_snapshot
+from tests.diagnostics.builders import make_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_chain_under_a_private_root_is_trusted_by_the_organisations_root() -> None:
+    Organisation.objects.create(name="ACME")
+    chain = make_chain(email="alice@acme.example")
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
+
+    report = diagnose([chain.supplied_pem], email="alice@acme.example", trust=organisation_trust_stores()).to_dict()
+
+    assert report["trust"]["trusted"] is True
+    assert report["trust"]["store"] == "ACME's root"
+    assert "trusted for email by ACME's root" in report["summary"]
+
+
+def test_the_note_names_the_root_when_given() -> None:
+    chain = make_chain()
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode(), note="ACME Staff Root 2025")
+    assert [store.name for store in organisation_trust_stores()] == ["ACME Staff Root 2025"]
+
+
+def test_without_an_organisation_name_the_root_still_has_a_readable_name() -> None:
+    OrganisationTrustAnchor.objects.create(pem=make_chain().root.pem.decode())
+    assert [store.name for store in organisation_trust_stores()] == ["Your organisation's root"]
+
+
+def test_the_stores_are_cached_until_a_root_or_the_name_changes(django_assert_num_queries) -> None:
+    OrganisationTrustAnchor.objects.create(pem=make_chain().root.pem.decode())
+    first = organisation_trust_stores()
+    with django_assert_num_queries(0):
+        assert organisation_trust_stores() == first
+    OrganisationTrustAnchor.objects.create(pem=make_chain().root.pem.decode(), note="Second")
+    assert len(organisation_trust_stores()) == 2
+    Organisation.objects.create(name="ACME")
+    assert organisation_trust_stores()[0].name == "ACME's root"
+    OrganisationTrustAnchor.objects.all().delete()
+    assert organisation_trust_stores() == []
+
+
+def test_an_unmigrated_database_means_no_private_roots(monkeypatch) -> None:
+    from django.db import OperationalError
+
+    def no_table():
+        raise OperationalError("no such table: organisation_organisationtrustanchor")
+
+    monkeypatch.setattr(trust_snapshot, "loader", no_table)
+    assert organisation_trust_stores() == []
+
+
+def test_a_shared_result_is_checked_with_the_organisations_roots(client: Client) -> None:
+    Organisation.objects.create(name="ACME")
+    chain = make_chain(email="alice@acme.example")
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
+    share, _ = create_share([chain.leaf.der, chain.intermediate.der], "alice@acme.example", timezone.now())
+    body = client.get(f"/share/{share.token}/").content.decode()
+    assert "Trusted by ACME&#x27;s root." in body
