@@ -137,6 +137,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Where the Markdown pages live. Tests point this at generated content.
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
+# Rendered pages are cached here across restarts (keyed by content and code); empty disables.
+_content_cache = env_str("CONTENT_CACHE_DIR", str(BASE_DIR / ".cache" / "content"))
+CONTENT_CACHE_DIR = Path(_content_cache) if _content_cache else None
 
 # Security. Cookies and HTTPS hardening apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

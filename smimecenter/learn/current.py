@@ -7,6 +7,7 @@ from django.conf import settings
 
 from django.template.loader import render_to_string
 
+from smimecenter.learn.content_cache import ContentCache
 from smimecenter.learn.library import Library, Page, cache
 from smimecenter.learn.search import SearchIndex
 
@@ -17,8 +18,12 @@ _index: tuple[Library, SearchIndex] | None = None
 _fragments: tuple[Library, dict[str, str]] | None = None
 
 
+def content_cache() -> ContentCache:
+    return ContentCache(settings.CONTENT_CACHE_DIR)
+
+
 def library() -> Library:
-    return cache.get(settings.CONTENT_DIR, watch=settings.DEBUG)
+    return cache.get(settings.CONTENT_DIR, watch=settings.DEBUG, cache=content_cache())
 
 
 def search_index() -> SearchIndex:
@@ -28,7 +33,7 @@ def search_index() -> SearchIndex:
     if index is None or index[0] is not current:
         with _lock:
             if _index is None or _index[0] is not current:
-                _index = (current, SearchIndex(current))
+                _index = (current, SearchIndex(current, cache=content_cache()))
             index = _index
     return index[1]
 

@@ -14,9 +14,22 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from smimecenter.learn import frontmatter
+import markdown
+
+from smimecenter.learn import frontmatter, rendering
+from smimecenter.learn.content_cache import ContentCache, code_version
 from smimecenter.learn.frontmatter import SECTIONS, FrontMatter, FrontMatterError, Source
-from smimecenter.learn.rendering import GlossaryTerm, Rendered, TermMatcher, render
+from smimecenter.learn.rendering import (
+    GlossaryTerm,
+    Rendered,
+    TermMatcher,
+    decode_rendered,
+    encode_rendered,
+    render,
+)
+
+# Rendered pages in the disk cache are valid for this renderer and Markdown version only.
+RENDER_VERSION = code_version(rendering.__file__, extra=markdown.__version__)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_FILE = "glossary.toml"
@@ -145,11 +158,12 @@ class Library:
         return None
 
 
-def load_library(content_dir: Path) -> Library:
+def load_library(content_dir: Path, *, cache: ContentCache | None = None) -> Library:
     library = Library()
     matcher = _load_glossary(content_dir, library)
+    cache = cache or ContentCache(None)
     for path in sorted(content_dir.glob("*/*.md")):
-        _load_page(path, content_dir, library, matcher)
+        _load_page(path, content_dir, library, matcher, cache)
     _check_relations(library)
     _check_links(library)
     return library
@@ -218,7 +232,8 @@ def _remember_link(library: Library, where: str, link: str, *, source_url: str) 
     library.links_to_check.append((where, link, source_url))
 
 
-def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMatcher | None) -> None:
+def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMatcher | None,
+               cache: ContentCache) -> None:
     where = _relative(path, content_dir)
     slug = path.stem
     if not SLUG.match(slug):
@@ -235,7 +250,14 @@ def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMat
     if slug in library.pages:
         library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(library.pages[slug].path, content_dir)})"))
         return
-    page = Page(slug=slug, meta=meta, rendered=render(body, terms=matcher), path=path)
+    rendered = cache.get_or_compute(
+        "page",
+        "\n".join([RENDER_VERSION, matcher.fingerprint if matcher else "", body]),
+        lambda: render(body, terms=matcher),
+        encode_rendered,
+        decode_rendered,
+    )
+    page = Page(slug=slug, meta=meta, rendered=rendered, path=path)
     library.pages[slug] = page
     for link in page.rendered.links:
         _remember_link(library, where, link, source_url=page.url)
@@ -293,13 +315,13 @@ class _Cache:
         self._stamp: tuple | None = None
         self._dir: Path | None = None
 
-    def get(self, content_dir: Path, *, watch: bool) -> Library:
+    def get(self, content_dir: Path, *, watch: bool, cache: ContentCache | None = None) -> Library:
         if self._library is not None and self._dir == content_dir and not watch:
             return self._library
         stamp = _stamp(content_dir) if watch or self._library is None else None
         with self._lock:
             if self._library is None or self._dir != content_dir or (watch and stamp != self._stamp):
-                self._library = load_library(content_dir)
+                self._library = load_library(content_dir, cache=cache)
                 self._stamp = stamp if stamp is not None else _stamp(content_dir)
                 self._dir = content_dir
             return self._library

@@ -74,6 +74,8 @@ class TermMatcher:
 
     def __init__(self, terms: list[GlossaryTerm], *, base_url: str = "/glossary/") -> None:
         self.base_url = base_url
+        # Identifies the glossary in cache keys: a changed definition re-renders every page.
+        self.fingerprint = repr([(t.id, t.term, t.matches, t.short) for t in terms]) + base_url
         self.by_exact: dict[str, GlossaryTerm] = {}
         self.by_folded: dict[str, GlossaryTerm] = {}
         exact, folded = [], []
@@ -190,6 +192,26 @@ class _SmimeCenterExtension(Extension):
         if self.matcher is not None:
             md.treeprocessors.register(_GlossaryLinker(md, self.matcher), "smimecenter_glossary", 4)
         md.treeprocessors.register(_Collector(md), "smimecenter_collector", 3)
+
+
+def encode_rendered(rendered: Rendered) -> dict[str, object]:
+    return {
+        "html": rendered.html,
+        "headings": [[h.level, h.anchor, h.text] for h in rendered.headings],
+        "sections": [[s.anchor, s.heading, s.text] for s in rendered.sections],
+        "links": rendered.links,
+        "words": rendered.words,
+    }
+
+
+def decode_rendered(data: dict) -> Rendered:
+    return Rendered(
+        html=data["html"],
+        headings=[Heading(int(level), anchor, text) for level, anchor, text in data["headings"]],
+        sections=[Section(anchor, heading, text) for anchor, heading, text in data["sections"]],
+        links=list(data["links"]),
+        words=int(data["words"]),
+    )
 
 
 def render(text: str, *, terms: TermMatcher | None = None) -> Rendered:

@@ -9,35 +9,44 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from smimecenter.learn.content_cache import ContentCache, code_version
 from smimecenter.learn.library import Library, Page
 
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "heading": 2.5, "body": 1.0}
 MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
 SNIPPET_CHARS = 220
+# Cached term counts are valid for this tokenizer and these weights only.
+SEARCH_VERSION = code_version(__file__)
 # Words so common in this corpus or in English that they only add noise.
 STOPWORDS = frozenset(
     "a an and are as at be but by can do for from has have how i if in into is it its my not of on or "
     "so that the their them then there these this to was what when where which who why will with you your".split()
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[#/.'’-][^\W_]+)*")
+_JOINERS = str.maketrans("", "", "#/.'’-")
 
 
 def tokens(text: str) -> list[str]:
     """Lowercase terms with joiners removed (S/MIME -> smime, PKCS#12 -> pkcs12) and plurals folded."""
-    result = []
-    for raw in _TOKEN.findall(text.lower()):
-        word = re.sub(r"[#/.'’-]", "", raw)
-        if word in STOPWORDS:
-            continue
-        result.append(_fold(word))
-    return result
+    terms = map(_term, _TOKEN.findall(text))
+    return [term for term in terms if term]
+
+
+# The vocabulary of the site is small: normalising each distinct word once makes
+# indexing a thousand pages several times faster. Bounded, as queries add words.
+@lru_cache(maxsize=200_000)
+def _term(raw: str) -> str:
+    """The index term for one word as written, or "" for a stopword."""
+    word = raw.lower().translate(_JOINERS)
+    return "" if word in STOPWORDS else _fold(word)
 
 
 def _fold(word: str) -> str:
@@ -65,35 +74,57 @@ class QueryProblem(ValueError):
     """A query we cannot usefully answer; the message is shown to the reader."""
 
 
+def page_terms(page: Page) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """Weighted term frequencies of a whole page and of each of its sections."""
+    whole: dict[str, float] = defaultdict(float)
+    _count(whole, None, page.title, "title")
+    _count(whole, None, page.summary, "summary")
+    parts = []
+    for section in page.rendered.sections:
+        part: dict[str, float] = defaultdict(float)
+        _count(part, whole, section.heading, "heading")
+        _count(part, whole, section.text, "body")
+        parts.append(dict(part))
+    return dict(whole), parts
+
+
+def _count(into: dict[str, float], also: dict[str, float] | None, text: str, field: str) -> None:
+    weight = FIELD_WEIGHTS[field]
+    for term, count in Counter(tokens(text)).items():
+        # Dampened term frequency: the tenth mention matters less than the first.
+        value = weight * (1 + math.log(count))
+        into[term] += value
+        if also is not None:
+            also[term] += value
+
+
+def _terms_key(page: Page) -> str:
+    texts = [SEARCH_VERSION, page.title, page.summary]
+    for section in page.rendered.sections:
+        texts += [section.heading, section.text]
+    return "\x00".join(texts)
+
+
 class SearchIndex:
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, cache: ContentCache | None = None) -> None:
+        cache = cache or ContentCache(None)
         self.pages: list[Page] = list(library.pages.values())
         # term -> {page index: weighted frequency}
         self.page_postings: dict[str, dict[int, float]] = defaultdict(dict)
         # term -> {page index: {section index: weighted frequency}}: picks the section to link to.
         self.section_postings: dict[str, dict[int, dict[int, float]]] = defaultdict(dict)
         for number, page in enumerate(self.pages):
-            self._add(number, -1, page.title, "title")
-            self._add(number, -1, page.summary, "summary")
-            for index, section in enumerate(page.rendered.sections):
-                self._add(number, index, section.heading, "heading")
-                self._add(number, index, section.text, "body")
+            whole, parts = cache.get_or_compute(
+                "terms", _terms_key(page), lambda page=page: page_terms(page), list, tuple
+            )
+            for index, part in enumerate(parts):
+                for term, value in part.items():
+                    self.section_postings[term].setdefault(number, {})[index] = value
+            for term, value in whole.items():
+                self.page_postings[term][number] = value
         self.idf = {
             term: math.log(1 + len(self.pages) / len(postings)) for term, postings in self.page_postings.items()
         }
-
-    def _add(self, page: int, section: int, text: str, field: str) -> None:
-        weight = FIELD_WEIGHTS[field]
-        counts: dict[str, int] = defaultdict(int)
-        for term in tokens(text):
-            counts[term] += 1
-        for term, count in counts.items():
-            # Dampened term frequency: the tenth mention matters less than the first.
-            value = weight * (1 + math.log(count))
-            self.page_postings[term][page] = self.page_postings[term].get(page, 0.0) + value
-            if section >= 0:
-                sections = self.section_postings[term].setdefault(page, {})
-                sections[section] = sections.get(section, 0.0) + value
 
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
         terms = validate_query(query)
@@ -144,21 +175,33 @@ def validate_query(query: str) -> list[str]:
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """An escaped excerpt around the first match, with matching words in <mark>."""
+    """An escaped excerpt around the first match, with matching words in <mark>.
+
+    Words are read lazily and only up to the end of the excerpt: the cost is
+    the distance to the first match, not the length of the section.
+    """
     wanted = set(terms)
-    matches = [m for m in _TOKEN.finditer(text) if _fold(re.sub(r"[#/.'’-]", "", m.group(0).lower())) in wanted]
+    words = _TOKEN.finditer(text)
+    first = next((m for m in words if _term(m.group(0)) in wanted), None)
     start = 0
-    if matches:
-        start = max(0, matches[0].start() - SNIPPET_CHARS // 3)
-        # Begin on a word boundary.
+    if first is not None:
+        start = max(0, first.start() - SNIPPET_CHARS // 3)
         space = text.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start > 0 else start
     end = min(len(text), start + SNIPPET_CHARS)
     space = text.find(" ", end)
     end = space if space != -1 and space - end < 30 else end
+    marks = []
+    if first is not None:
+        marks.append(first)
+        for match in words:
+            if match.end() > end:
+                break
+            if _term(match.group(0)) in wanted:
+                marks.append(match)
     parts = ["…" if start > 0 else ""]
     cursor = start
-    for match in matches:
+    for match in marks:
         if match.start() < start or match.end() > end:
             continue
         parts.append(escape(text[cursor: match.start()]))
