@@ -50,6 +50,7 @@ url = "https://www.rfc-editor.org/rfc/rfc8551"
 
 
 def write_content(root: Path, pages: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
     (root / "glossary.toml").write_text(GLOSSARY, encoding="utf-8")
     for relative, text in pages.items():
         target = root / relative
