@@ -160,8 +160,8 @@ class Library:
 
 def load_library(content_dir: Path, *, cache: ContentCache | None = None) -> Library:
     library = Library()
-    matcher = _load_glossary(content_dir, library)
     cache = cache or ContentCache(None)
+    matcher = _load_glossary(content_dir, library, cache)
     for path in sorted(content_dir.glob("*/*.md")):
         _load_page(path, content_dir, library, matcher, cache)
     _check_relations(library)
@@ -176,7 +176,7 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _load_glossary(content_dir: Path, library: Library) -> TermMatcher | None:
+def _load_glossary(content_dir: Path, library: Library, cache: ContentCache) -> TermMatcher | None:
     path = content_dir / GLOSSARY_FILE
     where = _relative(path, content_dir)
     if not path.exists():
@@ -220,7 +220,7 @@ def _load_glossary(content_dir: Path, library: Library) -> TermMatcher | None:
         terms.append(term)
         bodies.append(str(item["body"]))
     for term, body in zip(terms, bodies):
-        rendered = render(body)
+        rendered = _render(cache, body, None)
         glossary.entries.append(GlossaryEntry(term, rendered.html))
         for link in rendered.links:
             _remember_link(library, where, link, source_url=Glossary.url)
@@ -250,17 +250,20 @@ def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMat
     if slug in library.pages:
         library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(library.pages[slug].path, content_dir)})"))
         return
-    rendered = cache.get_or_compute(
+    page = Page(slug=slug, meta=meta, rendered=_render(cache, body, matcher), path=path)
+    library.pages[slug] = page
+    for link in page.rendered.links:
+        _remember_link(library, where, link, source_url=page.url)
+
+
+def _render(cache: ContentCache, body: str, matcher: TermMatcher | None) -> Rendered:
+    return cache.get_or_compute(
         "page",
         "\n".join([RENDER_VERSION, matcher.fingerprint if matcher else "", body]),
         lambda: render(body, terms=matcher),
         encode_rendered,
         decode_rendered,
     )
-    page = Page(slug=slug, meta=meta, rendered=rendered, path=path)
-    library.pages[slug] = page
-    for link in page.rendered.links:
-        _remember_link(library, where, link, source_url=page.url)
 
 
 def _check_relations(library: Library) -> None:
