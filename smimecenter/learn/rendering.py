@@ -6,6 +6,7 @@ sections as plain text (search), and its internal links (validation).
 """
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3"}}
@@ -157,13 +159,13 @@ class _Collector(Treeprocessor):
                 result.links.append(element.get("href", ""))
         for child in list(root):
             if child.tag in ("h2", "h3") and child.get("id"):
-                result.sections.append(Section(anchor, heading, _squash(" ".join(chunks))))
+                result.sections.append(Section(anchor, heading, _squash(_unstash(self.md, " ".join(chunks)))))
                 anchor, heading, chunks = child.get("id", ""), _squash("".join(child.itertext())), []
                 result.headings.append(Heading(int(child.tag[1]), anchor, heading))
                 child.append(_section_link(anchor, heading))
             else:
                 chunks.append(" ".join(child.itertext()))
-        result.sections.append(Section(anchor, heading, _squash(" ".join(chunks))))
+        result.sections.append(Section(anchor, heading, _squash(_unstash(self.md, " ".join(chunks)))))
         result.sections[:] = [s for s in result.sections if s.text or s.anchor]
         result.words = sum(len(_WORD.findall(s.heading + " " + s.text)) for s in result.sections)
 
@@ -181,6 +183,21 @@ def _section_link(anchor: str, heading: str) -> etree.Element:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _unstash(md: markdown.Markdown, text: str) -> str:
+    """Replace placeholders of stashed blocks (code blocks, raw HTML) by their plain text, for search."""
+    blocks = md.htmlStash.rawHtmlBlocks
+
+    def plain(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        block = blocks[index] if index < len(blocks) else ""
+        return " " + html.unescape(_TAG.sub(" ", str(block))) + " "
+
+    return HTML_PLACEHOLDER_RE.sub(plain, text)
 
 
 class _SmimeCenterExtension(Extension):

@@ -86,3 +86,11 @@ def test_the_first_use_of_a_glossary_term_is_linked_once(tmp_path: Path) -> None
 def test_redirect_from_maps_old_slugs(tmp_path: Path) -> None:
     library = load_library(write_content(tmp_path, SAMPLE))
     assert library.resolve("/learn/trust-problems/") == "/learn/why-trust-fails/"
+
+
+def test_code_blocks_are_searchable_text_not_placeholders(tmp_path: Path) -> None:
+    text = page("X", "guides", "## Run it {: #run }\n\n```sh\nopenssl pkcs12 -info -noout -in a.p12\n```\n")
+    library = load_library(write_content(tmp_path, {**SAMPLE, "guides/x.md": text}))
+    section = library.pages["x"].rendered.sections[-1]
+    assert "openssl pkcs12 -info" in section.text
+    assert "wzxhzdk" not in section.text and "\x02" not in section.text
