@@ -8,16 +8,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import math
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
 from .running import BadTrustAnchor, run_diagnosis
 from .uploads import content_length, read_form_body
+
+logger = logging.getLogger(__name__)
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 # Base64 makes files a third larger; the rest of a JSON body is small.
@@ -39,6 +43,7 @@ def error(status: int, code: str, message: str, **headers: str) -> JsonResponse:
 
 
 @csrf_exempt
+@sensitive_post_parameters()  # an error report must never carry what was sent
 def diagnose_api(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return error(405, "method_not_allowed", "Send the certificates with POST.", Allow="POST")
@@ -60,6 +65,9 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(400, problem.code, problem.message)
     except BadTrustAnchor as problem:
         return error(400, "bad_trust_anchor", str(problem))
+    except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
+        logger.error("diagnosis failed: %s", type(problem).__name__)
+        return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")
     response = JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response

@@ -136,7 +136,8 @@ ERROR = {
         "type": "object", "required": ["code", "message"], "additionalProperties": False,
         "properties": {
             "code": {"enum": ["empty", "invalid_json", "invalid_field", "unknown_field", "bad_trust_anchor",
-                              "too_large", "unsupported_media_type", "method_not_allowed", "rate_limited"]},
+                              "too_large", "unsupported_media_type", "method_not_allowed", "rate_limited",
+                              "internal_error"]},
             "message": {"type": "string", "description": "What went wrong, in words for a person."},
         },
     }},
@@ -205,6 +206,7 @@ def _document(limit: int, files: int, rate: int) -> dict:
                         "413": _error_response("More data or files than the check reads at once."),
                         "415": _error_response("Neither multipart/form-data nor application/json."),
                         "429": _error_response("Too many requests from this client address; see Retry-After."),
+                        "500": _error_response("The check failed on the server's side."),
                     },
                 },
             },

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import DiagnoseForm, TooLarge, size_in_words
@@ -42,6 +43,7 @@ def _problem_page(request: HttpRequest, *, title: str, message: str, status: int
 # it; so the middleware is skipped here and csrf_protect checks the token right after (Django's
 # documented pattern for custom upload handlers).
 @csrf_exempt
+@sensitive_post_parameters()  # an error report must never carry what was sent
 @require_http_methods(["GET", "HEAD", "POST"])
 def diagnose_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

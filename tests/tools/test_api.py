@@ -213,3 +213,11 @@ def test_the_api_page_documents_the_endpoint_with_a_curl_example(client):
     assert "POST /api/v1/diagnose" in page
     assert "curl" in page and "-F file=@" in page
     assert 'href="/api/v1/openapi.json"' in page
+
+
+def test_an_engine_failure_is_still_json(client, monkeypatch):
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("smimecenter.tools.api.run_diagnosis", broken)
+    assert_error(post_json(client, {"text": "x"}), 500, "internal_error")
