@@ -137,8 +137,11 @@ def _sha1_certificate(given: CompatibilityInput) -> bool:
 
 
 def _no_smime_capabilities(given: CompatibilityInput) -> bool:
-    extensions = given.leaf._extensions
-    return extensions is not None and not any(e.oid.dotted_string == SMIME_CAPABILITIES for e in extensions)
+    try:
+        extensions = given.leaf.certificate.extensions
+    except Exception:  # malformed extensions: nothing can be said about this one
+        return False
+    return not any(e.oid.dotted_string == SMIME_CAPABILITIES for e in extensions)
 
 
 def _not_mozilla_trusted(given: CompatibilityInput) -> bool:

@@ -24,6 +24,9 @@ from .pkilint_runner import LinterUnavailable, LintFinding, cached, lint_leaf, l
 __all__ = ["ComplianceSection", "check_compliance", "lint_findings"]
 
 GENERIC_LEARN_MORE = "/learn/what-is-a-certificate-authority/#public-vs-private-ca"
+# When the certificate names no S/MIME BR type, pkilint lints it as a guessed legacy-generation one; the
+# legacy sunset (S/MIME BR 1.2.1) then says nothing about the certificate itself, so it is not shown.
+GUESS_ARTEFACTS = frozenset({"cabf.smime.legacy_generation_certificate_issued_after_prohibition"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ def _leaf_entry(info: CertificateFacts, linter: dict[str, object]) -> Certificat
         return CertificateCompliance(info.sha256, info.subject, "leaf", (), br_type)
     linter.update(cached=was_cached, seconds=round(time.perf_counter() - started, 4),
                   br_version=result.br_version)
+    findings = [f for f in result.findings
+                if not (result.type_source == "guessed" and f.code in GUESS_ARTEFACTS)]
     return CertificateCompliance(
-        info.sha256, info.subject, "leaf", tuple(lint_findings(result.findings, info)), br_type,
+        info.sha256, info.subject, "leaf", tuple(lint_findings(findings, info)), br_type,
         linted_as=f"{result.validation}-{result.generation}", type_source=result.type_source)

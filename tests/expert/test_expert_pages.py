@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.diagnostics.builders import make_chain, pem, rsa_key
+
+from .helpers import csr, csr_pem, p12_with
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "expert"
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return make_chain(policies=("2.23.140.1.5.1.3",))
+
+
+@pytest.mark.parametrize("path", ["/tools/pkcs12/", "/tools/csr/", "/tools/compliance/"])
+def test_each_expert_page_shows_its_form(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"<form" in response.content and b"expert.css" in response.content
+    assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+
+
+def test_the_templates_use_no_inline_styles_or_scripts():
+    for template in TEMPLATES.glob("*.html"):
+        text = template.read_text()
+        assert "style=" not in text and "<script" not in text and "onclick" not in text, template.name
+
+
+def test_the_p12_inspector_shows_contents_protection_and_the_compatible_command(client, chain):
+    data = p12_with(key=chain.leaf.key, certificate=chain.leaf)
+    response = client.post("/tools/pkcs12/", {"file": SimpleUploadedFile("alice.p12", data), "password": "secret"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "PBES2 AES-256-CBC" in text and "PBKDF2-HMAC-SHA256" in text
+    assert "-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1" in text
+    assert "reported" in text and "incomplete" in text
+    assert "secret" not in text  # the password is never echoed back
+
+
+def test_the_p12_inspector_says_legacy_for_3des(client, chain):
+    data = p12_with(key=chain.leaf.key, certificate=chain.leaf,
+                    algorithm=pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, mac=hashes.SHA1())
+    text = client.post("/tools/pkcs12/", {"file": SimpleUploadedFile("a.p12", data),
+                                          "password": "secret"}).content.decode()
+    assert "pbeWithSHAAnd3-KeyTripleDES-CBC" in text and "old, weak encryption" in text
+
+
+def test_the_p12_inspector_needs_a_file(client):
+    assert client.post("/tools/pkcs12/", {"password": "x"}).status_code == 400
+
+
+def test_the_csr_checker_shows_the_request_and_its_problems(client):
+    request = csr(key=rsa_key(1024))
+    response = client.post("/tools/csr/", {"text": csr_pem(request).decode(), "email": "bob@example.com"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "The key in the request is too short" in text and "The request is for a different address" in text
+    assert "BEGIN PUBLIC KEY" in text
+
+
+def test_the_csr_checker_says_when_there_is_no_request(client, chain):
+    text = client.post("/tools/csr/", {"text": pem(chain.leaf).decode()}).content.decode()
+    assert "No certificate request was found" in text
+
+
+def test_the_compliance_page_shows_type_lint_and_the_client_table(client, chain):
+    response = client.post("/tools/compliance/", {"text": pem(chain.leaf, chain.intermediate).decode(), "lint": "on"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Mailbox-validated, strict generation" in text
+    assert "pkilint" in text and "Thunderbird" in text and "Outlook on the web" in text
+    assert "compliance.intermediate.no_crl" in text
+
+
+def test_the_compliance_page_skips_the_linter_unless_asked(client, chain):
+    text = client.post("/tools/compliance/", {"text": pem(chain.leaf).decode()}).content.decode()
+    assert "linter was not run" in text and "Apple Mail (macOS)" in text
+
+
+def test_the_pages_honour_the_rate_limit(client, settings, chain):
+    settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
+    body = {"text": csr_pem(csr()).decode()}
+    assert client.post("/tools/csr/", body).status_code == 200
+    response = client.post("/tools/csr/", body)
+    assert response.status_code == 429 and re.match(r"\d+", response["Retry-After"])
