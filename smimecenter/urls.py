@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("smimecenter.tools.urls")),
+    path("", include("smimecenter.tools.expert_urls")),
     path("", include("smimecenter.organisation.urls")),
     path("", include("smimecenter.learn.urls")),
 ]
