@@ -30,14 +30,24 @@ from tests.diagnostics.builders import NOW, ec_key, make_chain, make_root, pem  
 BIG_LIMITS = Limits(max_input_bytes=16 * 1024 * 1024, max_certificates=5000)
 
 
+def best_ms(run: Callable[[], object], *, repeat: int) -> float:
+    """The fastest of `repeat` runs: on a shared machine the minimum is the stable figure
+    (other processes only ever add time); the median is printed next to it where it matters."""
+    return _samples(run, repeat)[0]
+
+
 def median_ms(run: Callable[[], object], *, repeat: int) -> float:
+    return statistics.median(_samples(run, repeat))
+
+
+def _samples(run: Callable[[], object], repeat: int) -> list[float]:
     run()  # warm caches (trust store, imports) outside the measurement
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         run()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+    return sorted(samples)
 
 
 def unrelated_cas(count: int) -> list:
@@ -64,6 +74,17 @@ def main() -> None:
         leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
         verifier.verify(leaf, intermediates)
 
+    anchors = [*email_trust_store(), chain.root.certificate]
+
+    def verify_one_shot() -> None:
+        # What a caller without a long-lived verifier pays: store and policy built per call.
+        one_shot = (PolicyBuilder().store(Store(anchors)).time(NOW)
+                    .extension_policies(ca_policy=ca_policy,
+                                        ee_policy=ExtensionPolicy.permit_all())
+                    .build_client_verifier())
+        leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
+        one_shot.verify(leaf, intermediates)
+
     def full_diagnosis() -> None:
         diagnose([supplied], trust=[extra], at=NOW).to_dict()
 
@@ -75,28 +96,33 @@ def main() -> None:
         build_chains(leaf, [leaf, *intermediates], stores, at=NOW,
                      facts=lambda c: facts_of(c, cache))
 
-    ours = median_ms(full_diagnosis, repeat=200)
-    paths = median_ms(path_only, repeat=200)
-    theirs = median_ms(verify_only, repeat=200)
-    print("leaf + intermediate + root (median of 200)")
+    ours = best_ms(full_diagnosis, repeat=200)
+    paths = best_ms(path_only, repeat=200)
+    theirs = best_ms(verify_only, repeat=200)
+    one_shot = best_ms(verify_one_shot, repeat=200)
+    print("leaf + intermediate + root (best of 200)")
     print(f"  cryptography PolicyBuilder verifier:      {theirs:8.3f} ms")
+    print(f"  the same, store of {len(anchors)} anchors built per call: {one_shot:8.3f} ms")
     print(f"  our path building and validation alone:   {paths:8.3f} ms   ratio "
           f"{paths / theirs:.2f}x")
     print(f"  full diagnosis (sniffing, checks, report): {ours:8.3f} ms   ratio "
           f"{ours / theirs:.2f}x (target at most 2x)")
 
     bundle = pem(chain.leaf, chain.intermediate, *unrelated_cas(300))
-    cost = median_ms(lambda: diagnose([bundle], trust=[extra], at=NOW).to_dict(), repeat=20)
-    print("\n300 unrelated CA certificates + the real chain (median of 20)")
-    print(f"  full diagnosis: {cost:8.2f} ms   (target under 50 ms)")
+    def big_bundle() -> None:
+        diagnose([bundle], trust=[extra], at=NOW).to_dict()
 
-    print("\nscaling (unrelated CA certificates + the real chain, median of 5)")
+    print("\n300 unrelated CA certificates + the real chain (20 runs)")
+    print(f"  full diagnosis: best {best_ms(big_bundle, repeat=20):.2f} ms, median "
+          f"{median_ms(big_bundle, repeat=20):.2f} ms   (target under 50 ms)")
+
+    print("\nscaling (unrelated CA certificates + the real chain, best of 5)")
     pool = unrelated_cas(1000)
     previous = None
     for count in (50, 100, 250, 500, 1000):
         data = pem(chain.leaf, chain.intermediate, *pool[:count])
-        cost = median_ms(lambda: diagnose([data], trust=[extra], at=NOW, limits=BIG_LIMITS)
-                         .to_dict(), repeat=5)
+        cost = best_ms(lambda: diagnose([data], trust=[extra], at=NOW, limits=BIG_LIMITS)
+                       .to_dict(), repeat=5)
         per = cost / (count + 2) * 1000
         note = f"  x{cost / previous[1]:.1f} for x{count / previous[0]:.1f} certs" if previous else ""
         print(f"  {count:5d} certificates: {cost:8.2f} ms  ({per:6.1f} us per certificate){note}")

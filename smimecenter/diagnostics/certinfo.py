@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any, Callable, Generic, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -50,6 +50,29 @@ KEY_USAGE_FLAGS = (
     ("key_cert_sign", "keyCertSign"),
     ("crl_sign", "cRLSign"),
 )
+
+
+_Value = TypeVar("_Value")
+
+
+class cached_property(Generic[_Value]):  # noqa: N801  (named like the functools one it replaces)
+    """functools.cached_property without its per-instance lock (Python 3.11 takes an RLock on
+    every first read, a visible cost when a bundle holds hundreds of certificates)."""
+
+    def __init__(self, function: Callable[[Any], _Value]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _Value:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = self.function(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -184,21 +207,20 @@ class CertificateFacts:
 
     # --- extensions ----------------------------------------------------------------------------
     @cached_property
-    def _extensions(self) -> x509.Extensions | None:
+    def _extensions(self) -> dict[type, object]:
+        """Extension values by type, read once (each look-up in cryptography walks the list)."""
         try:
-            return self.certificate.extensions
+            extensions = self.certificate.extensions
         except Exception as error:  # cryptography raises ValueError (and others) for bad DER
             self.problems.append(f"some of its extensions are malformed and were ignored ({error})")
-            return None
+            return {}
+        values: dict[type, object] = {}
+        for extension in extensions:
+            values.setdefault(type(extension.value), extension.value)
+        return values
 
     def extension(self, kind: type) -> object | None:
-        extensions = self._extensions
-        if extensions is None:
-            return None
-        try:
-            return extensions.get_extension_for_class(kind).value
-        except x509.ExtensionNotFound:
-            return None
+        return self._extensions.get(kind)
 
     def has_extension(self, kind: type) -> bool:
         return self.extension(kind) is not None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from cryptography import x509
 
@@ -55,15 +55,46 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     def facts(certificate: x509.Certificate) -> CertificateFacts:
         return facts_of(certificate, cache)
 
-    supplied = list(dict.fromkeys(s.certificate for s in parsed.certificates))
+    supplied, unreadable = _screen(dict.fromkeys(s.certificate for s in parsed.certificates))
     preferred = [m.signer for m in parsed.messages if m.signer is not None]
     preferred += [p.key_certificate for p in parsed.pkcs12 if p.key_certificate is not None]
     start = pick_leaf(supplied, facts, preferred)
     chain = build_chains(start, supplied, stores, at=at, facts=facts)
     leaf = start if start is not None and not facts(start).is_ca else None
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
-                           chain=chain, stores=stores, public_store=public_store, _facts=cache)
+                           chain=chain, stores=stores, public_store=public_store,
+                           unreadable=unreadable, _facts=cache)
     return build_report(context, run_checks(context))
+
+
+def _screen(certificates: Iterable[x509.Certificate]
+            ) -> tuple[list[x509.Certificate], list[tuple[x509.Certificate, str]]]:
+    """Split off certificates whose names, key or dates cannot be decoded.
+
+    cryptography decodes these parts lazily, so a certificate that loaded can still raise on
+    first use; such a certificate cannot take part in path building and is reported instead.
+    """
+    usable, unreadable = [], []
+    for certificate in certificates:
+        try:
+            certificate.subject.public_bytes()
+            certificate.issuer.public_bytes()
+        except Exception:
+            unreadable.append((certificate, "its subject or issuer name cannot be decoded"))
+            continue
+        try:
+            certificate.not_valid_before_utc, certificate.not_valid_after_utc  # noqa: B018
+        except Exception:
+            unreadable.append((certificate, "its validity dates cannot be decoded"))
+            continue
+        try:
+            certificate.public_key()
+        except Exception:
+            unreadable.append((certificate, "its public key cannot be decoded or is of an "
+                                            "unknown type"))
+            continue
+        usable.append(certificate)
+    return usable, unreadable
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

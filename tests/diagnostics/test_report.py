@@ -117,4 +117,11 @@ def test_a_malformed_extension_is_reported_not_raised():
     leaf = make_leaf(issuer=root, emails=(), extra_extensions=[(broken, False)])
     report = diagnose_built(leaf, anchors=[root])
     assert report.certificates[0]["problems"]
+    assert "malformed" in [f for f in report.findings if f.code == "certificate.malformed"][0].explanation
     assert report.to_dict()["status"] in {"fail", "warn", "pass"}
+
+
+def test_a_well_formed_certificate_is_not_called_malformed():
+    chain = make_chain()
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
+    assert "certificate.malformed" not in report.codes

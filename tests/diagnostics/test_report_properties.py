@@ -102,3 +102,47 @@ def test_every_combination_gives_a_coherent_report(inter, leaf, supply, anchored
         assert "chain.trusted" not in report.codes
     for finding in report.findings:
         assert finding.title[:1].isupper() and "{" not in finding.explanation
+
+
+_FUZZ_CHAIN = None
+
+
+def _fuzz_chain():
+    global _FUZZ_CHAIN
+    if _FUZZ_CHAIN is None:
+        from .builders import make_chain
+
+        _FUZZ_CHAIN = make_chain(policies=("2.23.140.1.5.1.2",), ocsp="http://ocsp.example.com",
+                                 smtp_utf8_emails=("b\u00fcro@example.com",),
+                                 intermediate_options={"permitted_emails": ("example.com",)})
+    return _FUZZ_CHAIN
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(target=st.sampled_from(["leaf", "intermediate"]),
+       changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
+                        min_size=1, max_size=4))
+def test_a_damaged_certificate_that_still_loads_never_breaks_the_engine(target, changes):
+    """Flip bytes of a DER certificate; whenever cryptography still loads it, the engine copes."""
+    from cryptography import x509
+
+    from smimecenter.diagnostics.engine import diagnose_parsed
+    from smimecenter.diagnostics.inputs import ParsedInputs, SuppliedCertificate
+    from smimecenter.diagnostics.trust import TrustStore
+
+    chain = _fuzz_chain()
+    der = bytearray(getattr(chain, target).der)
+    for where, value in changes:
+        der[int(where * len(der))] = value
+    try:
+        damaged = x509.load_der_x509_certificate(bytes(der))
+    except (ValueError, x509.InvalidVersion):
+        return
+    others = [chain.intermediate.certificate] if target == "leaf" else [chain.leaf.certificate]
+    parsed = ParsedInputs(certificates=[SuppliedCertificate(c, "the input", "der")
+                                        for c in (damaged, *others)])
+    store = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    report = diagnose_parsed(parsed, email="alice@example.com", stores=[store], public_store=store,
+                             at=NOW)
+    json.dumps(report.to_dict())
+    assert report.status in {"fail", "warn", "pass"}

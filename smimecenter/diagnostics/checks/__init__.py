@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     csr,
     identity,
     input_events,
+    malformed,
     message,
     pkcs12,
     pkcs12_protection,

@@ -24,6 +24,8 @@ class CheckContext:
     chain: ChainAnalysis
     stores: Sequence[TrustStoreLike]
     public_store: TrustStoreLike | None = None  # the Mozilla email roots, when loaded
+    # Certificates that loaded but whose names, dates or key cannot be decoded, with the reason.
+    unreadable: Sequence[tuple[x509.Certificate, str]] = ()
     _facts: dict[int, CertificateFacts] = field(default_factory=dict)
 
     def facts(self, certificate: x509.Certificate) -> CertificateFacts:

@@ -52,10 +52,11 @@ def key_strength(context: CheckContext) -> Iterator[Observation]:
 @check
 def signature_strength(context: CheckContext) -> Iterator[Observation]:
     for certificate in context.path:
-        # A trust anchor's own signature is never checked (RFC 5280 section 6.1.1 (d)).
-        if context.is_anchor(certificate):
-            continue
         info = context.facts(certificate)
+        # A trust anchor's own signature is never checked (RFC 5280 section 6.1.1 (d)), and
+        # neither is a root's self-signature: only signatures made by an issuer count.
+        if context.is_anchor(certificate) or (info.self_issued and certificate is context.path[-1]):
+            continue
         if info.signature_hash in WEAK_HASHES:
             yield WEAK_SIGNATURE.observe(certificate, algorithm=info.signature_algorithm,
                                          hash=info.signature_hash.upper().replace("SHA", "SHA-"))

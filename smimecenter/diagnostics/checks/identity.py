@@ -12,8 +12,9 @@ EMAIL_MISMATCH = rule(
     reference="RFC 8550 section 3; RFC 8551 section 2.4.1",
     learn_more="/learn/subjectaltname-email-identity/#email-mismatch",
     title="The certificate is for a different address",
-    explanation="The address {expected} ({source}) is not among the addresses of {certificate}: {addresses}. "
-                "Mail clients warn when the sender's address is not in the certificate.",
+    explanation="The address {expected} ({source}) is not among the addresses of "
+                "{certificate}: {addresses}. Mail clients warn when the sender's address is not "
+                "in the certificate.",
     fix="Use the certificate issued for {expected}, or get one for that address; an address "
         "differing only in upper/lower case of the domain is fine.")
 EMAIL_ONLY_IN_SUBJECT = rule(
