@@ -222,3 +222,10 @@ def test_a_sha1_mac_with_sha256_bags_is_described_part_by_part(chain):
     protection = read_inputs([data], password="pw").pkcs12[0].protection
     assert protection.mac_algorithm == "sha1"
     assert {bag.kdf for bag in protection.bags} == {"PBKDF2-HMAC-SHA256"}
+
+
+def test_a_password_typed_for_a_file_without_one_is_not_called_wrong(chain):
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=None)
+    parsed = read_inputs([data], password="typed anyway")
+    assert parsed.events == []
+    assert parsed.pkcs12[0].key_certificate == chain.leaf.certificate

@@ -248,3 +248,13 @@ def test_the_defaults_of_the_limits_follow_the_contract():
 def test_an_ec_leaf_reads_like_any_other():
     leaf = make_leaf(issuer=None, key=ec_key())
     assert [s.certificate for s in read_inputs([leaf.pem]).certificates] == [leaf.certificate]
+
+
+def test_it_reads_a_der_certificate_followed_by_junk(chain):
+    parsed = read_inputs([der(chain.leaf) + b"\x00\x01\x02junk appended by a tool\xff"])
+    assert [s.certificate for s in parsed.certificates] == [chain.leaf.certificate]
+
+
+def test_text_given_as_str_is_read_too(chain):
+    parsed = read_inputs([chain.leaf.pem.decode()])  # type: ignore[list-item]
+    assert [s.certificate for s in parsed.certificates] == [chain.leaf.certificate]

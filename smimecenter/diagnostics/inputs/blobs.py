@@ -15,9 +15,11 @@ _DAMAGED = {
 }
 
 
-def read_der(collector: Collector, data: bytes, origin: str, container: str, *, depth: int = 0) -> None:
+def read_der(
+    collector: Collector, data: bytes, origin: str, container: str, *, depth: int = 0, kind: str | None = None
+) -> None:
     """Read a blob whose outer shape tells what it is; container names how it reached us ("pem", "der")."""
-    kind = der.classify(data)
+    kind = kind or der.classify(data)
     try:
         _dispatch(collector, data, kind, origin, container, depth)
     except PARSE_ERRORS:

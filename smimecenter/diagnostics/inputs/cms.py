@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
-from .errors import PARSE_ERRORS
+from .errors import PARSE_ERRORS, certificate_problem
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "md5": hashes.MD5, "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
@@ -81,6 +81,8 @@ def carried_certificates(signed: asn1_cms.SignedData) -> tuple[list[x509.Certifi
             try:
                 certificate = x509.load_der_x509_certificate(choice.chosen.dump())
             except PARSE_ERRORS:
+                continue
+            if certificate_problem(certificate) is not None:
                 continue
             ours.append(certificate)
             theirs.append(choice.chosen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cryptography import x509
 
 from . import events
+from .errors import certificate_problem
 from .limits import Limits
 from .model import Event, ParsedInputs, SuppliedCertificate
 
@@ -34,11 +35,18 @@ class Collector:
     def certificates_full(self) -> bool:
         return len(self.parsed.certificates) >= self.limits.max_certificates
 
-    def certificate(self, certificate: x509.Certificate, origin: str, container: str) -> None:
+    def certificate(self, certificate: x509.Certificate, origin: str, container: str) -> bool:
+        """Keep a certificate; False when it is damaged (an event says so) or over the limit."""
         if self.certificates_full:
             self._dropped_certificates += 1
-            return
+            return False
+        problem = certificate_problem(certificate)
+        if problem is not None:
+            self.unreadable(origin, "damaged certificate",
+                            f"part of it does not follow the X.509 rules (the parser said: {problem})")
+            return False
         self.parsed.certificates.append(SuppliedCertificate(certificate, origin, container))
+        return True
 
     def count_dropped_certificate(self) -> None:
         """A certificate seen past the limit without being parsed at all."""

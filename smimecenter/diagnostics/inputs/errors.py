@@ -18,5 +18,24 @@ PARSE_ERRORS: tuple[type[Exception], ...] = (
     UnicodeError,
     x509.InvalidVersion,
     x509.UnsupportedGeneralNameType,
+    x509.DuplicateExtension,
     UnsupportedAlgorithm,
 )
+
+
+def certificate_problem(certificate: x509.Certificate) -> str | None:
+    """Why a loaded certificate is unusable, or None.
+
+    cryptography parses the names, dates and extensions only when first asked; asking here means the rest
+    of the engine can read any certificate it is handed without meeting an exception later.
+    """
+    try:
+        certificate.subject  # noqa: B018
+        certificate.issuer  # noqa: B018
+        certificate.serial_number  # noqa: B018
+        certificate.not_valid_before_utc  # noqa: B018
+        certificate.not_valid_after_utc  # noqa: B018
+        certificate.extensions  # noqa: B018
+    except PARSE_ERRORS as problem:
+        return str(problem)[:200] or type(problem).__name__
+    return None

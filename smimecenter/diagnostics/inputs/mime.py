@@ -30,7 +30,10 @@ _CERTIFICATE_TYPES = (
     "application/x-pkcs12", "application/pkcs12", "application/x-pem-file",
 )
 _CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der", ".p7b", ".p7c", ".p12", ".pfx", ".p7s")
-_BASE64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+_NOT_BASE64 = bytes(
+    byte for byte in range(256)
+    if byte not in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+)
 
 
 def looks_like_message(text: str) -> bool:
@@ -127,7 +130,7 @@ def canonical(content: bytes) -> bytes:
 def decode_body(message: Message, body: bytes) -> bytes:
     encoding = str(message.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding == "base64":
-        kept = bytes(byte for byte in body if byte in _BASE64_ALPHABET)
+        kept = body.translate(None, _NOT_BASE64)
         kept = kept[: len(kept) - len(kept) % 4] if len(kept) % 4 == 1 else kept
         try:
             return binascii.a2b_base64(kept + b"=" * (-len(kept) % 4), strict_mode=False)

@@ -14,7 +14,8 @@ END = "-----END "
 DASHES = "-----"
 MAX_LABEL = 64
 
-_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_NOT_BASE64 = bytes(byte for byte in range(256) if byte not in _BASE64_BYTES)
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,16 @@ def find_blocks(text: str) -> list[PemBlock]:
 
 def _decode(label: str, body: str, start: int, end: int) -> PemBlock:
     headers: list[str] = []
-    chunks: list[str] = []
-    for line in body.splitlines():
-        if ":" in line:  # RFC 1421 4.6 encapsulated header, e.g. "Proc-Type: 4,ENCRYPTED"
-            name = line.split(":", 1)[0].lstrip(" \t>|").strip()
-            headers.append(name)
-            continue
-        # Keep only the base64 alphabet: drops quoting marks, indentation, CR and stray spaces.
-        chunks.append("".join(ch for ch in line if ch in _BASE64_CHARS))
-    encoded = "".join(chunks)
+    if ":" in body:  # RFC 1421 4.6 encapsulated headers, e.g. "Proc-Type: 4,ENCRYPTED"
+        kept: list[str] = []
+        for line in body.splitlines():
+            if ":" in line:
+                headers.append(line.split(":", 1)[0].lstrip(" \t>|").strip())
+            else:
+                kept.append(line)
+        body = "\n".join(kept)
+    # Keep only the base64 alphabet: drops quoting marks, indentation, CR and stray spaces.
+    encoded = body.encode("ascii", errors="ignore").translate(None, _NOT_BASE64)
     if not encoded:
         return PemBlock(label, None, tuple(headers), "the block is empty", start, end)
     try:

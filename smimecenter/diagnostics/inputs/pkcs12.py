@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 
 from . import events
 from .collector import Collector
-from .errors import PARSE_ERRORS
+from .errors import PARSE_ERRORS, certificate_problem
 from .model import Pkcs12Contents, Pkcs12Protection
 from .pkcs12_structure import StructureError, read_structure
 
@@ -50,9 +50,9 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
     if loaded is None:
         _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
         return
-    certificates, public_key, cert_names = loaded
-    for certificate in certificates:
-        collector.certificate(certificate, origin, "pkcs12")
+    loaded_certificates, public_key, cert_names = loaded
+    certificates = [c for c in loaded_certificates if collector.certificate(c, origin, "pkcs12")
+                    or certificate_problem(c) is None]
     key_certificate = None
     if public_key is not None:
         key_certificate = next((c for c in certificates if _same_key(c, public_key)), None)
@@ -81,8 +81,10 @@ def _open(
     given = collector.password
     if isinstance(given, str):
         given = given.encode("utf-8")
-    # Many files are made with an empty password, which PKCS#12 tools encode in two ways (RFC 7292 B.1).
-    attempts: list[bytes | None] = [given] if given else [None, b""]
+    # Many files are made with an empty password, which PKCS#12 tools encode in two ways (RFC 7292 B.1);
+    # a password typed for such a file must not be called wrong. Each attempt costs one set of key
+    # derivations, already bounded by the iteration limit.
+    attempts: list[bytes | None] = [given, None, b""] if given else [None, b""]
     for attempt in attempts:
         try:
             bundle = crypto_pkcs12.load_pkcs12(data, attempt)

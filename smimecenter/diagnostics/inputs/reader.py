@@ -31,7 +31,7 @@ def read_inputs(
     for index, data in enumerate(inputs, start=1):
         origin = f"input {index}" if len(inputs) > 1 else "the input"
         try:
-            read_one(collector, bytes(data), origin)
+            read_one(collector, data.encode("utf-8") if isinstance(data, str) else bytes(data), origin)
         except Exception as problem:  # a reader bug must not cost the person their whole report
             logger.warning("input reader failed on %s: %s", origin, type(problem).__name__)
             collector.unreadable(origin, "unknown data", "it could not be read")

@@ -17,10 +17,11 @@ _PUTTY = "PuTTY-User-Key-File-"
 
 def find_ssh_key(text: str) -> tuple[str, bool] | None:
     """(key type, is private) of the first SSH key in the text, if any."""
-    for key_type in _PUBLIC_KEY_TYPES:
-        # the base64 of every SSH public key starts with the length of its type name: "AAAA"
-        if f"{key_type} AAAA" in text:
-            return key_type, False
+    # the base64 of every SSH public key starts with the length of its type name: "AAAA"
+    if " AAAA" in text:
+        for key_type in _PUBLIC_KEY_TYPES:
+            if f"{key_type} AAAA" in text:
+                return key_type, False
     if _RFC4716_BEGIN in text:
         return "SSH2 public key", False
     if _PUTTY in text:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import binascii
 
+from cryptography import x509
+
 from . import der, events, keys, pem, sniff, ssh
 from .blobs import read_der
 from .collector import Collector
+from .errors import PARSE_ERRORS
 from .tlv import TlvError, read_element
 
-_BASE64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-_URLSAFE_EXTRA = frozenset(b"-_")
-_IGNORED_IN_BASE64 = frozenset(b" \t\r\n>")
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_URLSAFE_EXTRA = b"-_"
+_IGNORED_IN_BASE64 = b" \t\r\n>"
 _MIN_BARE_BASE64 = 64  # shorter runs are words, not a certificate
 
 _CERTIFICATE_LABELS = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
@@ -35,6 +38,17 @@ def looks_like_der(data: bytes) -> bool:
     return not data[end:].strip(b"\x00\r\n \t")
 
 
+def _leading_der(data: bytes) -> bytes | None:
+    if not data or data[0] != 0x30:
+        return None
+    try:
+        end = read_element(data).end
+    except TlvError:
+        return None
+    leading = data[:end]
+    return leading if der.classify(leading) != der.UNKNOWN else None
+
+
 def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
@@ -49,6 +63,10 @@ def decode_text(data: bytes) -> str:
 def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, nested: bool = False) -> None:
     is_text = sniff.is_text(data) or data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not is_text:
+        leading = _leading_der(data)
+        if leading is not None:  # a DER structure followed by padding or junk some tools append
+            read_der(collector, leading, origin, "der")
+            return
         collector.unreadable(origin, sniff.guess_binary(data))
         return
     content = pem.normalise(decode_text(data))
@@ -81,21 +99,17 @@ def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, neste
 
 def bare_base64(data: bytes) -> bytes | None:
     """Decode a text that is nothing but base64 (line breaks, indentation and quoting allowed)."""
-    kept = bytearray()
-    urlsafe = False
-    for byte in data:
-        if byte in _BASE64_ALPHABET:
-            kept.append(byte)
-        elif byte in _URLSAFE_EXTRA:
-            kept.append(byte)
-            urlsafe = True
-        elif byte not in _IGNORED_IN_BASE64:
-            return None
-    if len(kept) < _MIN_BARE_BASE64:
+    allowed = _BASE64_ALPHABET + _URLSAFE_EXTRA + _IGNORED_IN_BASE64
+    if data[:4096].translate(None, allowed):  # most text fails here, before the whole input is copied
         return None
-    if urlsafe:
+    kept = data.translate(None, _IGNORED_IN_BASE64)
+    if len(kept) < _MIN_BARE_BASE64 or kept.translate(None, _BASE64_ALPHABET + _URLSAFE_EXTRA):
+        return None
+    if b"-" in kept or b"_" in kept:  # the URL-safe alphabet (RFC 4648 5)
         kept = kept.replace(b"-", b"+").replace(b"_", b"/")
-    body = bytes(kept).rstrip(b"=")
+    body = kept.rstrip(b"=")
+    if len(body) % 4 == 1:
+        return None
     body += b"=" * (-len(body) % 4)
     try:
         return binascii.a2b_base64(body, strict_mode=False)
@@ -129,8 +143,17 @@ def read_pem_block(collector: Collector, block: pem.PemBlock, origin: str) -> No
         collector.count_dropped_certificate()
         return
     payload = der.first_element_bytes(block.data) if label == "TRUSTED CERTIFICATE" else block.data
-    if der.classify(payload) == der.UNKNOWN:
-        kind = _LABEL_KINDS.get(label, f"PEM block labelled {label[:40]!r} that holds no certificate")
-        collector.unreadable(origin, kind)
+    if label in _CERTIFICATE_LABELS:  # the common case, straight to the certificate parser
+        try:
+            certificate = x509.load_der_x509_certificate(payload)
+        except PARSE_ERRORS:
+            pass  # a bundle or a request under a certificate label: told apart below
+        else:
+            collector.certificate(certificate, origin, "pem")
+            return
+    kind = der.classify(payload)
+    if kind == der.UNKNOWN:
+        kind_name = _LABEL_KINDS.get(label, f"PEM block labelled {label[:40]!r} that holds no certificate")
+        collector.unreadable(origin, kind_name)
         return
-    read_der(collector, payload, origin, "pem")
+    read_der(collector, payload, origin, "pem", kind=kind)
