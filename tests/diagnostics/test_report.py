@@ -110,14 +110,22 @@ def test_the_report_lists_policy_types_and_generations():
 def test_a_malformed_extension_is_reported_not_raised():
     from cryptography import x509
 
-    from .builders import make_leaf, make_root
+    from smimecenter.diagnostics.engine import diagnose_parsed
+    from smimecenter.diagnostics.inputs import ParsedInputs, SuppliedCertificate
+    from smimecenter.diagnostics.trust import TrustStore
+
+    from .builders import make_leaf, make_root, pem
 
     root = make_root()
     broken = x509.UnrecognizedExtension(x509.ObjectIdentifier("2.5.29.17"), b"\x30\x03\x81")
     leaf = make_leaf(issuer=root, emails=(), extra_extensions=[(broken, False)])
-    report = diagnose_built(leaf, anchors=[root])
+    # Handed over directly: the input reader itself may refuse such a certificate.
+    parsed = ParsedInputs(certificates=[SuppliedCertificate(leaf.certificate, "the input", "pem")])
+    store = TrustStore.from_pem(pem(root), name="Extra trust anchors")
+    report = diagnose_parsed(parsed, email=None, stores=[store], public_store=store, at=None)
     assert report.certificates[0]["problems"]
-    assert "malformed" in [f for f in report.findings if f.code == "certificate.malformed"][0].explanation
+    malformed = [f for f in report.findings if f.code == "certificate.malformed"]
+    assert "malformed" in malformed[0].explanation
     assert report.to_dict()["status"] in {"fail", "warn", "pass"}
 
 
