@@ -251,3 +251,22 @@ def test_a_boundary_that_only_starts_like_ours_is_not_a_delimiter(chain):
                                                             [pkcs7.PKCS7Options.DetachedSignature])
     message = only_message(read_inputs([HEADERS + signed]))
     assert message.content_intact is True
+
+
+def test_it_reads_a_signature_saved_as_pem(chain):
+    signature = detached_signature(chain.leaf)
+    text = b"-----BEGIN PKCS7-----\n" + base64.encodebytes(signature) + b"-----END PKCS7-----\n"
+    message = only_message(read_inputs([text]))
+    assert (message.kind, message.signature_valid) == ("p7s", True)
+
+
+def test_an_opaque_message_without_its_smime_type_is_still_read(chain):
+    data = opaque_message(chain.leaf).replace(b" smime-type=signed-data;", b"")
+    message = only_message(read_inputs([data]))
+    assert (message.kind, message.content_intact) == ("application/pkcs7-mime", True)
+
+
+def test_a_bare_opaque_p7m_file_is_verified_with_its_own_content(chain):
+    der = builder(chain.leaf).sign(serialization.Encoding.DER, [])
+    message = only_message(read_inputs([der]))
+    assert (message.kind, message.content_intact, message.signature_valid) == ("application/pkcs7-mime", True, True)

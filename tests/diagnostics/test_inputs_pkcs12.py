@@ -8,6 +8,8 @@ import subprocess
 import time
 
 import pytest
+from asn1crypto import algos as asn1_algos
+from asn1crypto import core as asn1_core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -229,3 +231,49 @@ def test_a_password_typed_for_a_file_without_one_is_not_called_wrong(chain):
     parsed = read_inputs([data], password="typed anyway")
     assert parsed.events == []
     assert parsed.pkcs12[0].key_certificate == chain.leaf.certificate
+
+
+def with_pbmac1(data: bytes, parameters: bytes) -> bytes:
+    """The file's MAC declared as PBMAC1 (RFC 9579) with the given DER parameters."""
+    pfx = asn1_pkcs12.Pfx.load(data)
+    pfx["mac_data"]["mac"]["digest_algorithm"] = asn1_algos.DigestAlgorithm(
+        {"algorithm": "1.2.840.113549.1.5.14", "parameters": asn1_core.Any.load(parameters)})
+    return pfx.dump(force=True)
+
+
+def pbmac1_parameters(iterations: int) -> bytes:
+    kdf = asn1_algos.KdfAlgorithm({"algorithm": "pbkdf2", "parameters": {
+        "salt": asn1_algos.Pbkdf2Salt(name="specified", value=b"s" * 16), "iteration_count": iterations,
+        "key_length": 32, "prf": {"algorithm": "sha256"}}})
+    return _sequence([kdf.dump(), asn1_algos.HmacAlgorithm({"algorithm": "sha256"}).dump()])
+
+
+def test_it_reads_the_cost_of_a_pbmac1_mac_and_refuses_it_when_too_high(chain):
+    data = with_pbmac1(pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw"),
+                       pbmac1_parameters(5_000_000))
+    parsed = read_inputs([data], password="pw")
+    assert [(e.code, e.details["where"], e.details["iterations"]) for e in parsed.events] == [
+        (codes.PKCS12_TOO_EXPENSIVE, "MAC", 5_000_000)]
+    assert parsed.pkcs12[0].protection.mac_algorithm == "PBMAC1 HMAC-SHA256"
+
+
+def test_it_will_not_open_a_pbmac1_file_whose_cost_it_cannot_read(chain):
+    data = with_pbmac1(pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw"),
+                       _sequence([b"\x02\x01\x05"]))
+    parsed = read_inputs([data], password="pw")
+    assert [e.code for e in parsed.events] == [codes.INPUT_UNREADABLE]
+    assert parsed.certificates == []
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_it_opens_an_rc2_40_file_as_older_windows_exports(chain, tmp_path):
+    (tmp_path / "leaf.pem").write_bytes(chain.leaf.pem + private_key_pem(chain.leaf.key))
+    made = subprocess.run(["openssl", "pkcs12", "-export", "-legacy", "-certpbe", "PBE-SHA1-RC2-40", "-in",
+                           str(tmp_path / "leaf.pem"), "-out", str(tmp_path / "leaf.p12"), "-passout", "pass:pw"],
+                          capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("this OpenSSL has no legacy provider")
+    parsed = read_inputs([(tmp_path / "leaf.p12").read_bytes()], password="pw")
+    assert parsed.events == []
+    schemes = {bag.holds: bag.scheme for bag in parsed.pkcs12[0].protection.bags}
+    assert schemes == {"certificates": "pbeWithSHAAnd40BitRC2-CBC", "private key": "pbeWithSHAAnd3-KeyTripleDES-CBC"}
