@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from smimecenter.organisation import places
 from smimecenter.organisation.forms import OrganisationForm, OrganisationNoteForm, ReadingListItemForm
@@ -24,7 +25,7 @@ from smimecenter.organisation.sharing import purge_expired
 def _place_state(obj: ReadingListItem | OrganisationNote) -> str:
     place = obj.resolved()
     if place.ok:
-        return format_html('<span class="org-ok">Found</span>')
+        return mark_safe('<span class="org-ok">Found</span>')
     return format_html('<strong class="org-problem">Points nowhere:</strong> {}', place.problem)
 
 

@@ -19,7 +19,7 @@ class Organisation(models.Model):
     SINGLETON_ID = 1
 
     name = models.CharField(max_length=100, blank=True,
-                            help_text="Shown in the site header, and in reports as “<name>'s root”.")
+                            help_text="Shown in the site header, and in reports as “ACME's root” when the name is ACME.")
     # The logo lives in the database rather than on disk so that app servers keep no files of their own.
     logo = models.BinaryField(blank=True, null=True, editable=False)
     logo_content_type = models.CharField(max_length=20, blank=True, editable=False)
@@ -50,7 +50,7 @@ class OrganisationTrustAnchor(models.Model):
     note = models.CharField(
         max_length=120, blank=True,
         help_text="How reports name this root, for example “ACME Staff Root 2025”. "
-                  "Left empty, reports say “<organisation name>'s root”.")
+                  "Left empty, reports use the organisation's name: “ACME's root”.")
     # Read from the certificate when it is saved, for the admin's list.
     subject = models.CharField(max_length=500, editable=False)
     not_after = models.DateTimeField("expires", editable=False)
@@ -95,7 +95,8 @@ class ReadingList(models.Model):
 
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80, unique=True,
-                            help_text="The list's address: /lists/<slug>/. Changing it breaks links already sent.")
+                            help_text="The last part of the list's address (/lists/this-part/). Changing it breaks links "
+                                      "already sent.")
     introduction = models.TextField(blank=True, help_text="Markdown. Shown above the items.")
     introduction_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
