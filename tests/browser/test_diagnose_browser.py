@@ -146,3 +146,37 @@ def test_axe_finds_no_serious_problems_on_the_form_and_the_result(browser, live_
     tab.goto(live_server.url + "/api/")
     assert serious_violations(tab) == []
     context.close()
+
+
+def test_dropped_files_join_the_form_and_are_checked(live_server, page, certs):
+    page.goto(live_server.url + "/tools/diagnose/")
+    page.evaluate("""([leaf, intermediate]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([leaf], "leaf.pem", {type: "application/x-pem-file"}));
+        transfer.items.add(new File([intermediate], "issuer.pem", {type: "application/x-pem-file"}));
+        const zone = document.getElementById("drop-zone");
+        zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", [certs.chain.leaf.pem.decode(), certs.chain.intermediate.pem.decode()])
+    assert page.locator("#id_file").evaluate("input => input.files.length") == 2
+    assert "leaf.pem, issuer.pem" in page.locator("#chosen-files").inner_text()
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.wait_for_selector(".verdict")
+    assert page.locator(".cert-card").count() == 2
+
+
+def test_the_whole_check_works_without_javascript(browser, live_server, certs, tmp_path):
+    root = tmp_path / "root.pem"
+    root.write_bytes(certs.chain.root_pem)
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live_server.url + "/tools/diagnose/?email=alice%40example.com")
+    assert tab.locator("#id_email").input_value() == "alice@example.com"
+    tab.locator("#id_text").fill(certs.chain.supplied_pem.decode())
+    tab.locator("summary", has_text="own certificate authority").click()
+    tab.locator("#id_trust").set_input_files(str(root))
+    tab.get_by_role("button", name="Check", exact=True).click()
+    tab.wait_for_selector(".verdict")
+    assert "Trusted" in tab.locator(".verdict-headline").inner_text()
+    assert tab.locator("#download-chain").is_visible()
+    context.close()
