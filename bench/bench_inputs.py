@@ -19,8 +19,14 @@ from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: E402
 from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12  # noqa: E402
 
 from smimecenter.diagnostics.inputs import read_inputs  # noqa: E402
+from smimecenter.diagnostics.inputs.pkcs12_structure import read_structure  # noqa: E402
 from tests.diagnostics.builders import (  # noqa: E402
-    ec_key, make_chain, make_leaf, make_root, pem, pkcs12_bytes,
+    ec_key,
+    make_chain,
+    make_leaf,
+    make_root,
+    pem,
+    pkcs12_bytes,
 )
 
 
@@ -33,6 +39,28 @@ def measure(action: Callable[[], object], *, repeat: int = 30) -> float:
         action()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
+
+
+def fastest(action: Callable[[], object], *, repeat: int) -> float:
+    """Minimum wall time in milliseconds: for differences between two runs on a busy machine."""
+    action()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times)
+
+
+def paired_fastest(first: Callable[[], object], second: Callable[[], object], *, repeat: int) -> tuple[float, float]:
+    """Minimum times of two actions run alternately, so that a busy spell slows both alike."""
+    first_times, second_times = [], []
+    for _ in range(repeat):
+        for action, times in ((first, first_times), (second, second_times)):
+            started = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - started) * 1000)
+    return min(first_times), min(second_times)
 
 
 def with_iterations_raised(data: bytes) -> bytes:
@@ -94,12 +122,19 @@ def main() -> None:
     for name, milliseconds, size in rows:
         print(f"{name:<{width}}  {size:>9,}  {milliseconds:>10.3f}")
 
-    # The .p12 inspection figure: our cost beyond cryptography's own opening (which is the key derivations).
-    for label, data in (("2,048", modern), ("600,000", modern_600k)):
-        ours = measure(lambda: read_inputs([data], password="pw"), repeat=5)
-        theirs = measure(lambda: crypto_pkcs12.load_pkcs12(data, b"pw"), repeat=5)
-        print(f"PKCS#12 ({label} iterations): read_inputs {ours:.3f} ms, load_pkcs12 alone {theirs:.3f} ms,"
-              f" overhead {ours - theirs:.3f} ms (target: at most 5 ms)")
+    # The .p12 inspection figure: our cost beyond cryptography's own opening (the key derivations, plus RSA
+    # key checks, which is why an EC key is used here). Minimum of several runs: the least disturbed one.
+    ec_leaf = ec_chain.leaf
+    for iterations in (2_048, 600_000):
+        data = pkcs12_bytes(key=ec_leaf.key, certificate=ec_leaf, extra=[ec_chain.intermediate], password=b"pw",
+                            iterations=iterations)
+        repeat = 40 if iterations < 10_000 else 6
+        ours, theirs = paired_fastest(lambda data=data: read_inputs([data], password="pw"),
+                                      lambda data=data: crypto_pkcs12.load_pkcs12(data, b"pw"), repeat=repeat)
+        structure = fastest(lambda data=data: read_structure(data), repeat=200)
+        print(f"PKCS#12 EC, {iterations:,} iterations: read_inputs {ours:.3f} ms, load_pkcs12 alone {theirs:.3f} ms,"
+              f" difference {ours - theirs:+.3f} ms; structure inspection alone {structure:.3f} ms"
+              " (target: at most 5 ms over the derivations)")
     refused = measure(lambda: read_inputs([costly], password="pw"), repeat=200)
     verdict = "met" if refused < 10 else "MISSED"
     print(f"refusing an over-limit .p12: {refused:.3f} ms (target under 10 ms: {verdict})")

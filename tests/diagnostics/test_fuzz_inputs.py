@@ -16,7 +16,9 @@ from smimecenter.diagnostics.inputs import ParsedInputs, read_inputs
 
 from .builders import ec_key, make_chain, make_csr, make_leaf, pkcs12_bytes, private_key_pem
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # caplog is cleared per example
+# caplog is cleared at each example, so sharing the function-scoped fixture is safe
+FAST = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 PER_INPUT_SECONDS = 0.5
 PASSWORD = "Zq9-fuzz-pass"
 
@@ -32,9 +34,10 @@ def _samples() -> dict[str, bytes]:
         "pem": b"Dear support,\r\n> " + leaf.pem.replace(b"\n", b"\n> ") + chain.intermediate.pem,
         "pkcs7": pkcs7.serialize_certificates([leaf.certificate, chain.intermediate.certificate],
                                               serialization.Encoding.DER),
-        "pkcs12": pkcs12_bytes(key=leaf.key, certificate=leaf, extra=[chain.intermediate], password=PASSWORD.encode(),
-                               iterations=16),
-        "pkcs12-legacy": pkcs12_bytes(key=leaf.key, certificate=leaf, password=PASSWORD.encode(), iterations=16, legacy=True),
+        "pkcs12": pkcs12_bytes(key=leaf.key, certificate=leaf, extra=[chain.intermediate],
+                               password=PASSWORD.encode(), iterations=16),
+        "pkcs12-legacy": pkcs12_bytes(key=leaf.key, certificate=leaf, password=PASSWORD.encode(), iterations=16,
+                                      legacy=True),
         "message": b"From: alice@example.com\r\n" + signed.sign(serialization.Encoding.SMIME,
                                                                [pkcs7.PKCS7Options.DetachedSignature]),
         "p7s": p7s,

@@ -76,7 +76,7 @@ def test_it_verifies_a_detached_rsa_signature(chain):
     assert (message.content_intact, message.signature_valid) == (True, True)
     assert message.digest_algorithm == "sha256"
     assert message.signature_algorithm == "RSA PKCS#1 v1.5"
-    assert abs(message.signing_time - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+    assert abs(message.signing_time - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert message.problem is None
     assert [(s.certificate, s.container) for s in parsed.certificates] == [
         (c, "signed-message") for c in message.certificates]

@@ -166,7 +166,8 @@ def with_parts_repeated(data: bytes, times: int) -> bytes:
     pfx = asn1_pkcs12.Pfx.load(data)
     safe = asn1_pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
     parts = [info.dump() for info in safe]
-    encrypted = [part for info, part in zip(safe, parts) if info["content_type"].native == "encrypted_data"]
+    encrypted = [part for info, part in zip(safe, parts, strict=True)
+                 if info["content_type"].native == "encrypted_data"]
     crowded = asn1_pkcs12.AuthenticatedSafe.load(
         _sequence(parts + encrypted * times))
     pfx["auth_safe"] = {"content_type": "data", "content": crowded.dump()}

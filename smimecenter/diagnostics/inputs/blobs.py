@@ -53,7 +53,7 @@ def _dispatch(collector: Collector, data: bytes, kind: str, origin: str, contain
         collector.unreadable(origin, "public key without a certificate",
                              "a bare public key says nothing about whom it belongs to; a certificate is needed")
     elif kind == der.PKCS7_OTHER:
-        collector.unreadable(origin, "PKCS#7 data of a kind that holds no certificates")
+        collector.unreadable(origin, "PKCS#7 structure of a kind that holds no certificates")
     else:
         collector.unreadable(origin, "unknown binary data")
 

@@ -14,7 +14,7 @@ from asn1crypto import cms as asn1_cms
 from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
@@ -193,12 +193,12 @@ def _find_signer(
     if sid.name == "issuer_and_serial_number":
         issuer = sid.chosen["issuer"]
         serial = sid.chosen["serial_number"].native
-        for ours, theirs in zip(certificates, asn1_certificates):
+        for ours, theirs in zip(certificates, asn1_certificates, strict=True):
             if theirs.serial_number == serial and theirs.issuer == issuer:
                 return ours
     elif sid.name == "subject_key_identifier":
         wanted = sid.chosen.native
-        for ours, theirs in zip(certificates, asn1_certificates):
+        for ours, theirs in zip(certificates, asn1_certificates, strict=True):
             if theirs.key_identifier == wanted:
                 return ours
     return None

@@ -16,18 +16,34 @@ from __future__ import annotations
 INPUT_UNREADABLE = "input.unreadable"
 """Something was supplied that holds nothing we can use.
 
-details: origin (str); kind (str): a plain guess of what it looks like ("HTML page", "Word document",
-"ZIP archive", "text with no certificate", "encrypted message", "damaged certificate", "unknown binary
-data", ...); reason (str | None): a short plain-English reason when there is one (for example the parser's
-complaint about a damaged PEM block, in our own words).
+details: origin (str); kind (str): a noun phrase saying what it looks like, written to follow "it looks
+like" with an article added by the words layer; reason (str | None): a short plain-English clause saying
+why, when there is one (never the supplied bytes).
+kind is one of:
+  what it is, when recognised: "encrypted message", "certificate revocation list (CRL)",
+  "public key without a certificate", "PKCS#12 file" (opened neither way: see reason),
+  "PKCS#7 structure of a kind that holds no certificates", "empty PKCS#7 bundle",
+  "set of elliptic-curve parameters (not a key or certificate)",
+  "set of Diffie-Hellman parameters (not a key or certificate)",
+  "PEM block labelled '...' that holds no certificate";
+  damage: "damaged certificate", "damaged PEM block (LABEL)", "damaged PKCS#7 data",
+  "damaged PKCS#12 file", "damaged signature", "damaged signed message", "damaged data";
+  a guess at other files: "HTML page", "XML document", "RTF document", "PDF document", "Word document",
+  "Excel workbook", "PowerPoint presentation", "OpenDocument file", "ZIP archive", "Java archive (JAR)",
+  "Outlook message (.msg) or older Office document", "PNG image", "JPEG image", "GIF image",
+  "gzip-compressed file", "RAR archive", "7-Zip archive", "Windows program", "Linux program",
+  "Java keystore (JKS)", "Java keystore (JCEKS)",
+  "JSON or other structured text with no certificate", "text with a damaged PEM block",
+  "text in base64 that holds no certificate", "text with no certificate", "unknown binary data",
+  "unknown data" (a reader failed unexpectedly; logged without the input).
 """
 
 INPUT_PRIVATE_KEY_PRESENT = "input.private_key_present"
 """A private key was supplied. It is never echoed back or kept: only its type is recorded.
 
-details: origin (str); key_type (str): "RSA", "EC", "Ed25519", "Ed448", "DSA", "DH", "X25519", "X448",
-"OpenSSH", "SSH" (a PuTTY key), "encrypted" (an encrypted PKCS#8 key whose type cannot be known without its password) or
-"unknown"; key_size (int | None): bits for RSA/DSA/EC when known; curve (str | None): EC curve name;
+details: origin (str); key_type (str): "RSA", "EC", "Ed25519", "Ed448", "DSA", "X25519", "X448",
+"OpenSSH", "SSH" (a PuTTY key), "encrypted" (an encrypted PKCS#8 key, whose type cannot be known without
+its password) or "unknown"; key_size (int | None): bits for RSA/DSA/EC when known; curve (str | None): EC curve name;
 encrypted (bool): the key was protected by a password in the supplied form.
 """
 

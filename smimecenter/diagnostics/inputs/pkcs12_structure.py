@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asn1crypto import algos, cms, core, pkcs12
+from asn1crypto import algos, core, pkcs12
 
 from .errors import PARSE_ERRORS
 from .model import BagProtection, Pkcs12Protection

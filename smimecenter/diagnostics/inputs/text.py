@@ -22,8 +22,8 @@ _LABEL_KINDS = {
     "PUBLIC KEY": "public key without a certificate",
     "RSA PUBLIC KEY": "public key without a certificate",
     "X509 CRL": "certificate revocation list (CRL)",
-    "EC PARAMETERS": "elliptic-curve parameters (not a key or certificate)",
-    "DH PARAMETERS": "Diffie-Hellman parameters (not a key or certificate)",
+    "EC PARAMETERS": "set of elliptic-curve parameters (not a key or certificate)",
+    "DH PARAMETERS": "set of Diffie-Hellman parameters (not a key or certificate)",
 }
 
 
@@ -92,7 +92,7 @@ def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, neste
         if decoded.lstrip().startswith(b"-----BEGIN"):  # base64 of a PEM file, as in Kubernetes secrets
             read_text_or_binary(collector, decoded, origin, nested=True)
             return
-        collector.unreadable(origin, "base64 text that does not hold a certificate")
+        collector.unreadable(origin, "text in base64 that holds no certificate")
         return
     collector.unreadable(origin, sniff.guess_text(content))
 
