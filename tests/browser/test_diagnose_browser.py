@@ -168,7 +168,7 @@ def test_dropped_files_join_the_form_and_are_checked(live_server, page, certs):
 def test_the_whole_check_works_without_javascript(browser, live_server, certs, tmp_path):
     root = tmp_path / "root.pem"
     root.write_bytes(certs.chain.root_pem)
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
     tab = context.new_page()
     tab.goto(live_server.url + "/tools/diagnose/?email=alice%40example.com")
     assert tab.locator("#id_email").input_value() == "alice@example.com"
@@ -178,5 +178,8 @@ def test_the_whole_check_works_without_javascript(browser, live_server, certs, t
     tab.get_by_role("button", name="Check", exact=True).click()
     tab.wait_for_selector(".verdict")
     assert "Trusted" in tab.locator(".verdict-headline").inner_text()
-    assert tab.locator("#download-chain").is_visible()
+    with tab.expect_download() as download:
+        tab.locator("#download-chain").click()
+    assert download.value.suggested_filename == "chain.pem"
+    assert Path(download.value.path()).read_bytes() == pem(certs.chain.leaf, certs.chain.intermediate)
     context.close()
