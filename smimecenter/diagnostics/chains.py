@@ -320,7 +320,9 @@ class _PathBuilder:
                 yield PathProblem(PATH_LENGTH_EXCEEDED, issuer.certificate,
                                   {"limit": issuer.path_length, "actual": below})
         # RFC 8550 section 4.4.4 and CA/B Forum S/MIME BR 7.1.2.2 (g): mail clients (NSS, OpenSSL)
-        # refuse a chain whose intermediate restricts EKU to purposes other than email.
+        # refuse a chain whose intermediate restricts EKU to purposes other than email. An
+        # intermediate whose only EKU is anyExtendedKeyUsage passes here, as RFC 8550 allows;
+        # OpenSSL's smimesign purpose is stricter and refuses it.
         if not is_anchor and not issuer.allows_email_protection():
             yield PathProblem(INTERMEDIATE_NOT_FOR_EMAIL, issuer.certificate,
                               {"eku": ", ".join(issuer.eku or ())})

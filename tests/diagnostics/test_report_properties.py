@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -118,6 +119,7 @@ def _fuzz_chain():
     return _FUZZ_CHAIN
 
 
+@pytest.mark.filterwarnings("ignore::cryptography.utils.CryptographyDeprecationWarning")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(target=st.sampled_from(["leaf", "intermediate"]),
        changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
