@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
 from .running import BadTrustAnchor, run_diagnosis
-from .uploads import content_length, read_form_body
+from .uploads import MalformedBody, content_length, read_form_body
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(413, "too_large", problem.message)
     except BadRequest as problem:
         return error(400, problem.code, problem.message)
+    except MalformedBody as problem:
+        return error(400, "invalid_body", str(problem))
     except BadTrustAnchor as problem:
         return error(400, "bad_trust_anchor", str(problem))
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type

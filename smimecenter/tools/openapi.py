@@ -135,7 +135,7 @@ ERROR = {
     "properties": {"error": {
         "type": "object", "required": ["code", "message"], "additionalProperties": False,
         "properties": {
-            "code": {"enum": ["empty", "invalid_json", "invalid_field", "unknown_field", "bad_trust_anchor",
+            "code": {"enum": ["empty", "invalid_json", "invalid_body", "invalid_field", "unknown_field", "bad_trust_anchor",
                               "too_large", "unsupported_media_type", "method_not_allowed", "rate_limited",
                               "internal_error"]},
             "message": {"type": "string", "description": "What went wrong, in words for a person."},

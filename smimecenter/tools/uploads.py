@@ -9,12 +9,17 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 
 from .forms import TooLarge, size_in_words
+
+
+class MalformedBody(ValueError):
+    """The form data cannot be parsed (a broken multipart body); the message is for a person."""
 
 
 class BoundedMemoryUploadHandler(FileUploadHandler):
@@ -69,8 +74,11 @@ def read_form_body(request: HttpRequest) -> None:
         request.FILES
     except RequestDataTooBig:
         raise TooLarge(f"The pasted text is larger than the {size_in_words(limit)} the check reads at once.") from None
-    except TooManyFilesSent:
-        raise TooLarge(f"That is too many files; the check reads at most {settings.DIAGNOSE_MAX_FILES} at once.") from None
+    except (TooManyFilesSent, TooManyFieldsSent):
+        raise TooLarge(f"That is too many files or fields; the check reads at most {settings.DIAGNOSE_MAX_FILES} "
+                       "files at once.") from None
+    except MultiPartParserError:
+        raise MalformedBody("The form data could not be read; send it again as multipart/form-data.") from None
     if handler.exceeded:
         raise TooLarge(f"The files are larger than the {size_in_words(limit)} the check reads at once. "
                        "Certificates are small (a few KB each): choose only the certificate, chain, .p12 file or email.")

@@ -18,7 +18,7 @@ from .openapi import openapi_document
 from .presentation import result_context
 from .ratelimit import over_limit, retry_after_seconds
 from .running import BadTrustAnchor, run_diagnosis, supplied_pems
-from .uploads import read_form_body
+from .uploads import MalformedBody, read_form_body
 
 
 def _form_page(request: HttpRequest, form: DiagnoseForm, *, status: int = 200) -> HttpResponse:
@@ -54,6 +54,8 @@ def diagnose_page(request: HttpRequest) -> HttpResponse:
     except TooLarge as problem:
         return _problem_page(request, title="That is more than the check can read", message=problem.message,
                              status=413)
+    except MalformedBody as problem:
+        return _problem_page(request, title="The form did not arrive whole", message=str(problem), status=400)
     return _diagnose(request)
 
 

@@ -221,3 +221,8 @@ def test_an_engine_failure_is_still_json(client, monkeypatch):
 
     monkeypatch.setattr("smimecenter.tools.api.run_diagnosis", broken)
     assert_error(post_json(client, {"text": "x"}), 500, "internal_error")
+
+
+def test_a_broken_multipart_body_is_json(client):
+    response = client.generic("POST", API, b"--x\r\nnot a part", content_type="multipart/form-data; boundary=")
+    assert_error(response, 400, "invalid_body")

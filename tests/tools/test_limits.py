@@ -107,3 +107,9 @@ def test_viewing_the_form_is_not_counted(client, settings):
     for _ in range(3):
         assert client.get(URL).status_code == 200
     assert client.post(URL, {"text": "x"}).status_code == 200
+
+
+def test_a_broken_multipart_body_gets_a_friendly_page(client):
+    response = client.generic("POST", URL, b"--x\r\nnot a part", content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400
+    assert "did not arrive whole" in response.content.decode()
