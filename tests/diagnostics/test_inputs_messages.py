@@ -270,3 +270,8 @@ def test_a_bare_opaque_p7m_file_is_verified_with_its_own_content(chain):
     der = builder(chain.leaf).sign(serialization.Encoding.DER, [])
     message = only_message(read_inputs([der]))
     assert (message.kind, message.content_intact, message.signature_valid) == ("application/pkcs7-mime", True, True)
+
+
+def test_a_message_copied_with_leading_blank_lines_is_still_a_message(chain):
+    message = only_message(read_inputs([b"\r\n\r\n" + detached_message(chain.leaf)]))
+    assert (message.from_address, message.content_intact) == ("alice@example.com", True)

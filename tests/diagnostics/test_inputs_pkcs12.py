@@ -278,3 +278,10 @@ def test_it_opens_an_rc2_40_file_as_older_windows_exports(chain, tmp_path):
     assert parsed.events == []
     schemes = {bag.holds: bag.scheme for bag in parsed.pkcs12[0].protection.bags}
     assert schemes == {"certificates": "pbeWithSHAAnd40BitRC2-CBC", "private key": "pbeWithSHAAnd3-KeyTripleDES-CBC"}
+
+
+def test_a_file_with_hundreds_of_parts_is_refused_from_its_structure(chain):
+    data = with_parts_repeated(pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw"), 300)
+    parsed = read_inputs([data], password="pw")
+    assert [(e.code, e.details["kind"]) for e in parsed.events] == [(codes.INPUT_UNREADABLE, "damaged PKCS#12 file")]
+    assert "far more parts" in parsed.events[0].details["reason"]

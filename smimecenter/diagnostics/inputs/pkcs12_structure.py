@@ -7,14 +7,15 @@ as PKCS#8 shrouded key bags (RFC 7292 4.2.2), certificates usually in EncryptedD
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asn1crypto import algos, core, pkcs12
 
 from .errors import PARSE_ERRORS
 from .model import BagProtection, Pkcs12Protection
 
-MAX_BAGS = 256  # a real file holds a handful; more is a crafted file
+MAX_BAGS = 256  # across the whole file: a real one holds a handful; more is a crafted file
+MAX_NESTING = 4  # RFC 7292 4.2.6 lets bags hold bags; real files do not nest at all
 OID_PBMAC1 = "1.2.840.113549.1.5.14"  # RFC 9579: MAC keyed by PBKDF2, its iterations in the parameters
 
 # RFC 7292 Appendix C names of the PKCS#12 password-based schemes
@@ -76,36 +77,50 @@ def _read(data: bytes) -> Pkcs12Structure:
     if auth_safe["content_type"].native != "data":
         raise StructureError("it is protected with public-key integrity, which this tool cannot read")
     safe = pkcs12.AuthenticatedSafe.load(auth_safe["content"].native)
-    bags: list[BagProtection] = []
-    names: list[str] = []
-    key_ids: list[str] = []
-    for index, info in enumerate(safe):
-        if index >= MAX_BAGS:
-            raise StructureError("it holds far more parts than any real PKCS#12 file")
+    tally = _Tally(costs=costs)
+    for info in safe:
+        tally.count_one()
         content_type = info["content_type"].native
         if content_type == "data":
-            contents = pkcs12.SafeContents.load(info["content"].native)
-            _read_safe_contents(contents, bags, names, key_ids, costs, depth=0)
+            _read_safe_contents(pkcs12.SafeContents.load(info["content"].native), tally, depth=0)
         elif content_type == "encrypted_data":
             algorithm = info["content"]["encrypted_content_info"]["content_encryption_algorithm"]
-            protection = _bag_protection("certificates", algorithm)
-            bags.append(protection)
-            if protection.iterations is not None:
-                costs.append((protection.iterations, "certificates"))
+            tally.add(_bag_protection("certificates", algorithm))
         elif content_type == "enveloped_data":
-            bags.append(BagProtection("certificates", "public-key encryption (enveloped data)", None, None, None))
+            tally.add(BagProtection("certificates", "public-key encryption (enveloped data)", None, None, None))
         else:
-            bags.append(BagProtection("other", str(content_type), None, None, None))
+            tally.add(BagProtection("other", str(content_type), None, None, None))
     largest, where = max(costs, default=(0, "MAC"))
     return Pkcs12Structure(
-        protection=Pkcs12Protection(mac_algorithm, mac_iterations, mac_salt_length, tuple(bags)),
+        protection=Pkcs12Protection(mac_algorithm, mac_iterations, mac_salt_length, tuple(tally.bags)),
         largest_iterations=largest,
         largest_where=where,
         total_iterations=sum(cost for cost, _ in costs),
-        friendly_names=tuple(dict.fromkeys(names)),
-        local_key_ids=tuple(dict.fromkeys(key_ids)),
+        friendly_names=tuple(dict.fromkeys(tally.names)),
+        local_key_ids=tuple(dict.fromkeys(tally.key_ids)),
         mac_unbounded=mac_unbounded,
     )
+
+
+@dataclass
+class _Tally:
+    """What the walk over the bags has found so far, and how many parts it has visited."""
+
+    costs: list[tuple[int, str]]
+    bags: list[BagProtection] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    key_ids: list[str] = field(default_factory=list)
+    visited: int = 0
+
+    def count_one(self) -> None:
+        self.visited += 1
+        if self.visited > MAX_BAGS:
+            raise StructureError("it holds far more parts than any real PKCS#12 file")
+
+    def add(self, protection: BagProtection) -> None:
+        self.bags.append(protection)
+        if protection.iterations is not None:
+            self.costs.append((protection.iterations, protection.holds))
 
 
 def _read_mac(pfx: pkcs12.Pfx, costs: list[tuple[int, str]]) -> tuple[str | None, int | None, int | None, bool]:
@@ -139,30 +154,23 @@ def _pbmac1_cost(parameters: core.Asn1Value) -> tuple[int | None, str]:
         return None, ""
 
 
-def _read_safe_contents(
-    contents: pkcs12.SafeContents, bags: list[BagProtection], names: list[str], key_ids: list[str],
-    costs: list[tuple[int, str]], *, depth: int,
-) -> None:
-    if depth > 4:
+def _read_safe_contents(contents: pkcs12.SafeContents, tally: _Tally, *, depth: int) -> None:
+    if depth > MAX_NESTING:
         raise StructureError("its bags nest deeper than any real PKCS#12 file")
     certificates_seen = False
-    for index, bag in enumerate(contents):
-        if index >= MAX_BAGS:
-            raise StructureError("it holds far more parts than any real PKCS#12 file")
-        _read_attributes(bag, names, key_ids)
+    for bag in contents:
+        tally.count_one()
+        _read_attributes(bag, tally.names, tally.key_ids)
         bag_id = bag["bag_id"].native
         if bag_id == "pkcs8_shrouded_key_bag":  # asn1crypto gives an EncryptedPrivateKeyInfo here
-            protection = _bag_protection("private key", bag["bag_value"]["encryption_algorithm"])
-            bags.append(protection)
-            if protection.iterations is not None:
-                costs.append((protection.iterations, "private key"))
+            tally.add(_bag_protection("private key", bag["bag_value"]["encryption_algorithm"]))
         elif bag_id == "key_bag":
-            bags.append(BagProtection("private key", "none (the key is not encrypted)", None, None, None))
+            tally.add(BagProtection("private key", "none (the key is not encrypted)", None, None, None))
         elif bag_id in ("cert_bag", "crl_bag") and not certificates_seen:
             certificates_seen = True
-            bags.append(BagProtection("certificates", "none (not encrypted)", None, None, None))
+            tally.add(BagProtection("certificates", "none (not encrypted)", None, None, None))
         elif bag_id == "safe_contents":  # RFC 7292 4.2.6: a bag of bags
-            _read_safe_contents(bag["bag_value"], bags, names, key_ids, costs, depth=depth + 1)
+            _read_safe_contents(bag["bag_value"], tally, depth=depth + 1)
 
 
 def _read_attributes(bag: pkcs12.SafeBag, names: list[str], key_ids: list[str]) -> None:

@@ -73,8 +73,8 @@ def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, neste
     if not nested:
         from . import mime  # imported here: the message reader reads attachments through this module
 
-        if mime.looks_like_message(content):
-            mime.read_message(collector, data, origin)
+        if mime.looks_like_message(content.lstrip("\r\n")):  # a copied message may start with a blank line
+            mime.read_message(collector, data.lstrip(b"\r\n"), origin)
             return
     blocks = pem.find_blocks(content)
     if blocks:
