@@ -182,7 +182,13 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
     for certificate in chain:
         state = {"error": "err", "warning": "warn"}.get(worst.get(certificate["sha256"], ""), "ok")
         validity_state, validity_words = _validity(certificate, at)
-        note = validity_words if validity_state != "ok" else STATE_WORDS[state]
+        # The box says what is wrong with this certificate, in the engine's words (the worst first).
+        titles = sorted(((SEVERITY_ORDER.index(f["severity"]), f["title"]) for f in findings
+                         if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"))
+        if validity_state != "ok":
+            note = validity_words  # names the date, which the finding's title does not
+        else:
+            note = titles[0][1] if titles else STATE_WORDS[state]
         if certificate["sha256"] == anchor:
             note = f"Trusted by {trust.get('store')}" if state == "ok" else note
         boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),

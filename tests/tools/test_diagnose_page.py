@@ -214,3 +214,11 @@ def test_an_intermediate_under_a_foreign_root_is_still_explained(client, certs):
     stray = make_intermediate(issuer=other_root(), common_name="Stray CA")
     page = text_of(post(client, text=pem(certs.chain.leaf, certs.chain.intermediate, stray).decode()))
     assert "Stray CA" in page
+
+
+def test_chain_boxes_say_what_is_wrong_with_each_certificate(client, certs):
+    page = text_of(post(client, text=pem(certs.expired_leaf, certs.chain.intermediate).decode()))
+    notes = re.findall(r'<text class="chain-note"[^>]*>([^<]*)</text>', page)
+    assert notes[0].startswith("Expired on")
+    assert notes[1] == "An intermediate certificate is missing"
+    assert notes[2].startswith("Not supplied")
