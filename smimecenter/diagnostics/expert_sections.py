@@ -11,12 +11,14 @@ from cryptography import x509
 
 from .certinfo import CertificateFacts, facts_of
 from .chains import TrustStoreLike
+from .checks.context import CheckContext
 from .compatibility import CompatibilityInput, client_table
 from .compliance import check_compliance
 from .inputs import ParsedInputs, Pkcs12Contents
 from .pkcs12_inspection import inspect_pkcs12
 
-__all__ = ["compatibility_section", "compliance_section", "pkcs12_section", "sections_from_report"]
+__all__ = ["compatibility_section", "compliance_section", "pkcs12_section", "sections_for_context",
+           "sections_from_report"]
 
 
 def pkcs12_section(files: Sequence[Pkcs12Contents], stores: Sequence[TrustStoreLike] = ()) -> list[dict[str, object]]:
@@ -58,4 +60,19 @@ def sections_from_report(parsed: ParsedInputs, report: Mapping[str, object], *, 
     if compliance:
         path = [by_fingerprint[fp] for fp in report.get("chain", ()) if fp in by_fingerprint]
         sections["compliance"] = compliance_section(leaf, path)
+    return sections
+
+
+def sections_for_context(context: CheckContext, *, compliance: bool = False) -> dict[str, object]:
+    """The sections for the engine's report, from the same context the checks saw."""
+    leaf = context.leaf
+    sections: dict[str, object] = {
+        "pkcs12": pkcs12_section(context.inputs.pkcs12, context.stores),
+        "compatibility": compatibility_section(
+            leaf, mozilla_trusted=context.publicly_trusted if leaf is not None else None,
+            message_digests=[m.digest_algorithm for m in context.inputs.messages if m.digest_algorithm],
+            facts=context.facts(leaf) if leaf is not None else None),
+    }
+    if compliance:
+        sections["compliance"] = compliance_section(leaf, context.path)
     return sections
