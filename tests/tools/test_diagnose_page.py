@@ -222,3 +222,16 @@ def test_chain_boxes_say_what_is_wrong_with_each_certificate(client, certs):
     assert notes[0].startswith("Expired on")
     assert notes[1] == "An intermediate certificate is missing"
     assert notes[2].startswith("Not supplied")
+
+
+def test_a_signed_email_from_another_address_says_the_signer_does_not_match(client, certs):
+    forged = certs.signed_email.replace(b"From: Alice Example <alice@example.com>", b"From: Mallory <mallory@example.net>")
+    page = text_of(client.post(URL, {"file": upload("message.eml", forged)}))
+    section = page[page.index('id="messages-heading"'):]
+    assert "Signer matches From</dt><dd><span class=\"state state-err\">No" in section
+    assert "mallory@example.net" in section
+
+
+def test_no_chain_download_is_offered_when_the_chain_is_incomplete(client, certs):
+    page = text_of(post(client, text=pem(certs.chain.leaf).decode()))
+    assert 'id="download-chain"' not in page
