@@ -42,8 +42,9 @@ class Snapshot(Generic[T]):
         try:
             value = self.loader()
         except DatabaseError:
-            # Tables not created yet (migrate has not run): the site works as if nothing was configured.
-            return self.empty
+            # Tables not created yet (migrate has not run): the site works as if nothing was configured,
+            # and does not ask again on every page before MAX_AGE has passed.
+            value = self.empty
         except RuntimeError:
             # Database access refused in this context (a test without database access, for one).
             # The header and notes are extras: the page is served without them.
