@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-__all__ = ["CertificateFacts", "PolicyFacts", "facts_of"]
+__all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
 # RFC 8398 section 3: SmtpUTF8Mailbox, an internationalised mailbox in a SAN otherName.
 SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
@@ -118,6 +118,14 @@ class CertificateFacts:
     @cached_property
     def issuer_der(self) -> bytes:
         return self.issuer_name.public_bytes()
+
+    @cached_property
+    def subject_canonical(self) -> tuple:
+        return canonical_name(self.subject_name)
+
+    @cached_property
+    def issuer_canonical(self) -> tuple:
+        return canonical_name(self.issuer_name)
 
     @cached_property
     def subject(self) -> str:
@@ -407,6 +415,20 @@ def facts_of(certificate: x509.Certificate, cache: dict[int, CertificateFacts] |
     if facts is None or facts.certificate is not certificate:
         facts = cache[id(certificate)] = CertificateFacts(certificate)
     return facts
+
+
+def canonical_name(name: x509.Name) -> tuple:
+    """A name as RFC 5280 section 7.1 compares it: string type ignored, case and runs of spaces
+    folded (the same idea as OpenSSL's canonical encoding), so that an issuer written as a
+    UTF8String still matches a CA subject written as a PrintableString."""
+    canonical = []
+    for rdn in name.rdns:
+        canonical.append(frozenset(
+            (attribute.oid.dotted_string,
+             " ".join(attribute.value.split()).casefold() if isinstance(attribute.value, str)
+             else attribute.value)
+            for attribute in rdn))
+    return tuple(canonical)
 
 
 def _rfc4514(name: x509.Name) -> str:

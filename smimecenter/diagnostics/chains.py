@@ -15,7 +15,7 @@ from typing import Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from .certinfo import CertificateFacts
@@ -106,9 +106,10 @@ class _Facts(Protocol):
 def verify_signature(child: x509.Certificate, issuer: x509.Certificate) -> str | None:
     """None when `issuer`'s key signed `child`, else a short reason.
 
-    cryptography's verify_directly_issued_by refuses MD5 and SHA-1 outright; those (still found on
-    old roots and intermediates) are verified with the public-key primitives, so that a weak but
-    genuine signature is reported as weak rather than as forged.
+    cryptography's verify_directly_issued_by refuses MD5 and SHA-1 outright, and insists that
+    the issuer name match byte for byte; those cases (old roots and intermediates, names written
+    with another string type) are verified again with the public-key primitives, so that a weak
+    or differently encoded but genuine signature is not reported as forged.
     """
     try:
         child.verify_directly_issued_by(issuer)
@@ -118,25 +119,27 @@ def verify_signature(child: x509.Certificate, issuer: x509.Certificate) -> str |
     except UnsupportedAlgorithm as error:
         return f"its signature algorithm is not supported ({error})"
     except (ValueError, TypeError) as error:
-        fallback = _verify_weak_hash(child, issuer)
+        fallback = _verify_with_key(child, issuer)
         return fallback if fallback != "unsupported" else f"it could not be verified ({error})"
 
 
-def _verify_weak_hash(child: x509.Certificate, issuer: x509.Certificate) -> str | None:
+def _verify_with_key(child: x509.Certificate, issuer: x509.Certificate) -> str | None:
     try:
         algorithm = child.signature_hash_algorithm
+        parameters = child.signature_algorithm_parameters
         key = issuer.public_key()
     except (UnsupportedAlgorithm, ValueError):
         return "unsupported"
-    if algorithm is None or child.issuer != issuer.subject:
-        return "unsupported"
+    signature, data = child.signature, child.tbs_certificate_bytes
     try:
-        if isinstance(key, rsa.RSAPublicKey):
-            key.verify(child.signature, child.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(algorithm))
-        elif isinstance(key, dsa.DSAPublicKey):
-            key.verify(child.signature, child.tbs_certificate_bytes, algorithm)
+        if isinstance(key, rsa.RSAPublicKey) and algorithm is not None:
+            key.verify(signature, data, parameters, algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and parameters is not None:
+            key.verify(signature, data, parameters)
+        elif isinstance(key, dsa.DSAPublicKey) and algorithm is not None:
+            key.verify(signature, data, algorithm)
+        elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
+            key.verify(signature, data)
         else:
             return "unsupported"
     except InvalidSignature:
@@ -215,6 +218,7 @@ class _PathBuilder:
         self.finished = 0
         self._signatures: dict[tuple[int, int], str | None] = {}
         self._anchor_store: dict[int, TrustStoreLike | None] = {}
+        self._canonical_index: dict[tuple, list[x509.Certificate]] | None = None
 
     def paths_from(self, start: x509.Certificate) -> Iterator[CandidatePath]:
         yield from self._extend([start])
@@ -240,7 +244,10 @@ class _PathBuilder:
         key_id = info.authority_key_id
         anchors = [(anchor, s) for s in self.stores
                    for anchor in s.candidates(info.issuer_name, key_id)]
-        supplied = [c for c in self.by_subject.get(info.issuer_der, ())
+        named = self.by_subject.get(info.issuer_der) or self._by_canonical_subject(info)
+        if not anchors and key_id is not None:
+            anchors = self._anchors_by_key_id(info, key_id)
+        supplied = [c for c in named
                     if c not in path and not any(c == anchor for anchor, _ in anchors)]
         if key_id is not None:
             # RFC 5280 section 4.2.1.1: the key identifier picks among keys of one name; when none
@@ -257,6 +264,30 @@ class _PathBuilder:
                 yield from self._extend([*path, candidate])
         if not found:
             yield self._finish(path, anchor=None, store=None)
+
+    def _by_canonical_subject(self, child: CertificateFacts) -> list[x509.Certificate]:
+        """Issuers whose subject matches only after RFC 5280 section 7.1 folding (rare: indexed
+        on first need)."""
+        if self._canonical_index is None:
+            self._canonical_index = {}
+            for certificates in self.by_subject.values():
+                for certificate in certificates:
+                    key = self.facts(certificate).subject_canonical
+                    self._canonical_index.setdefault(key, []).append(certificate)
+        return self._canonical_index.get(child.issuer_canonical, [])
+
+    def _anchors_by_key_id(self, child: CertificateFacts, key_id: bytes
+                           ) -> list[tuple[x509.Certificate, TrustStoreLike]]:
+        """Anchors with the right key identifier whose name matches only after folding."""
+        found = []
+        for store in self.stores:
+            by_key_id = getattr(store, "by_key_identifier", None)
+            if by_key_id is None:
+                continue
+            for anchor in by_key_id(key_id):
+                if self.facts(anchor).subject_canonical == child.issuer_canonical:
+                    found.append((anchor, store))
+        return found
 
     def _finish(self, path: list[x509.Certificate], *, anchor: x509.Certificate | None,
                 store: TrustStoreLike | None) -> CandidatePath:

@@ -159,3 +159,43 @@ def test_a_trust_store_object_keeps_its_own_name():
     store = TrustStore.from_pem(pem(chain.root), name="ACME's root")
     report = diagnose([chain.supplied_pem], trust=[store])
     assert report.trust["store"] == "ACME's root"
+
+
+def _names_in_two_encodings():
+    from cryptography import x509
+    from cryptography.x509.name import _ASN1Type
+    from cryptography.x509.oid import NameOID
+
+    printable_type = _ASN1Type.PrintableString
+    printable = x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example Trust", _type=printable_type),
+        x509.NameAttribute(NameOID.COMMON_NAME, "Issuing CA", _type=printable_type)])
+    utf8_other_case = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "example  TRUST"),
+                                 x509.NameAttribute(NameOID.COMMON_NAME, "Issuing CA")])
+    return printable, utf8_other_case
+
+
+def test_an_issuer_name_in_another_string_type_and_case_still_chains():
+    printable, utf8 = _names_in_two_encodings()
+    root = make_root()
+    inter = make_intermediate(issuer=root, subject=printable)
+    leaf = make_leaf(issuer=inter, issuer_name=utf8)
+    report = diagnose_built(leaf, inter, anchors=[root])
+    assert report.trust["trusted"] is True
+    assert report.chain[1] == inter.sha256
+
+
+def test_an_anchor_named_in_another_string_type_is_found_by_key_identifier():
+    printable, utf8 = _names_in_two_encodings()
+    anchor = make_root(subject=printable)
+    leaf = make_leaf(issuer=anchor, issuer_name=utf8)
+    report = diagnose_built(leaf, anchors=[anchor])
+    assert report.trust["trusted"] is True
+
+
+def test_a_different_name_with_the_same_key_identifier_does_not_chain():
+    root = make_root()
+    inter = make_intermediate(issuer=root)
+    leaf = make_leaf(issuer=inter, issuer_name=name("Another CA"))
+    report = diagnose_built(leaf, inter, anchors=[root])
+    assert "chain.missing_intermediate" in report.codes

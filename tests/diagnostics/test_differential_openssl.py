@@ -48,6 +48,19 @@ def _forged() -> tuple[Issued, list[Issued], Issued]:
     return anchor, intermediates, make_leaf(issuer=intermediates[-1], signing_key=next_rsa_key())
 
 
+def _issuer_name_in_another_encoding() -> tuple[Issued, list[Issued], Issued]:
+    from cryptography import x509
+    from cryptography.x509.name import _ASN1Type
+    from cryptography.x509.oid import NameOID
+
+    anchor = make_root()
+    printable = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Issuing CA",
+                                              _type=_ASN1Type.PrintableString)])
+    inter = make_intermediate(issuer=anchor, subject=printable)
+    utf8 = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "issuing ca")])
+    return anchor, [inter], make_leaf(issuer=inter, issuer_name=utf8)
+
+
 MATRIX = {
     "valid": lambda: _chain(),
     "valid EC chain": lambda: _chain(leaf={"key": ec_key()}, inter={"key": ec_key()},
@@ -65,6 +78,7 @@ MATRIX = {
     "path length exceeded": lambda: _chain(root={"path_length": 0}, depth=2),
     "path length respected": lambda: _chain(root={"path_length": 1}, depth=2),
     "forged leaf signature": _forged,
+    "issuer name in another string type and case": _issuer_name_in_another_encoding,
     "leaf for client auth only": lambda: _chain(leaf={"eku": (CLIENT_AUTH,)}),
     "leaf with anyExtendedKeyUsage": lambda: _chain(leaf={"eku": (ANY_EKU,)}),
     "leaf without digitalSignature": lambda: _chain(leaf={"key_usage": {"key_encipherment"}}),
