@@ -31,6 +31,9 @@ __all__ = [
     "classify_bag",
     "classify_mac",
     "is_weak",
+    "LEGACY",
+    "MODERN",
+    "UNENCRYPTED",
     "inspect_pkcs12",
 ]
 

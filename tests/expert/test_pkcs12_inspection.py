@@ -131,9 +131,12 @@ def test_an_over_limit_file_is_described_from_its_structure_without_opening_it(c
     assert "pkcs12.too_expensive" in report.codes
 
 
-def test_an_unencrypted_key_falls_below_the_112_bit_rule(chain):
-    found = inspect(p12_with(key=chain.leaf.key, certificate=chain.leaf, password=None), password=None)
+def test_an_unencrypted_key_falls_below_the_112_bit_rule_and_is_flagged(chain):
+    data = p12_with(key=chain.leaf.key, certificate=chain.leaf, password=None)
+    found = inspect(data, password=None)
     assert "sbr.key_protection_112_bits" in {r.id for r in found.platform_notes}
+    assert "pkcs12.key_not_encrypted" in codes(data, password=None)
+    assert "pkcs12.key_not_encrypted" not in codes(p12_with(key=chain.leaf.key, certificate=chain.leaf))
 
 
 def test_the_engine_words_legacy_and_modern_files(chain):

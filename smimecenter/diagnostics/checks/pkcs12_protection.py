@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
-from ..pkcs12_inspection import LEGACY, MODERN, inspect_pkcs12
+from ..pkcs12_inspection import LEGACY, MODERN, UNENCRYPTED, classify_bag, inspect_pkcs12
 from .context import CheckContext
 from .registry import Observation, check, rule
 
@@ -34,6 +34,15 @@ MODERN_ENCRYPTION = rule(
                 "message.",
     fix="If an import fails although the password is right, export the file again with 3DES and a "
         "SHA-1 integrity check: {command}")
+KEY_NOT_ENCRYPTED = rule(
+    code="pkcs12.key_not_encrypted", severity=Severity.WARNING,
+    reference="RFC 7292 section 4.2.1; CA/B Forum S/MIME BR section 6.1.2",
+    learn_more="/learn/what-is-pkcs12/#private-key-safety",
+    title="The private key in the .p12 file is not encrypted",
+    explanation="{origin} holds its private key in a plain key bag: anyone who gets a copy of the file "
+                "can read the key, sign as you and decrypt your mail, without any password.",
+    fix="Export the file again with a password (any current tool encrypts the key then), and delete "
+        "unprotected copies: {command}")
 CHAIN_INCOMPLETE = rule(
     code="pkcs12.chain_incomplete", severity=Severity.WARNING,
     reference="RFC 8551 section 2.4.1; RFC 7292 section 4.2.3",
@@ -64,6 +73,9 @@ def pkcs12_protection(context: CheckContext) -> Iterator[Observation]:
                 origin=contents.origin, parts="; ".join(inspection.legacy_parts),
                 weak=(f" Some parts use ciphers below 112-bit strength: {', '.join(weak)}." if weak else ""),
                 command=_command(inspection, "strong"))
+        if contents.protection is not None and any(
+                "private key" in bag.holds and classify_bag(bag) == UNENCRYPTED for bag in contents.protection.bags):
+            yield KEY_NOT_ENCRYPTED.observe(origin=contents.origin, command=_command(inspection, "strong"))
         if kind in (MODERN, "mixed") and inspection.modern_parts:
             yield MODERN_ENCRYPTION.observe(
                 origin=contents.origin, parts="; ".join(inspection.modern_parts),
