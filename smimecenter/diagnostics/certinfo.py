@@ -159,8 +159,14 @@ class CertificateFacts:
 
     @cached_property
     def self_issued(self) -> bool:
-        # RFC 5280 section 3.3 / 6.1: subject and issuer are the same name.
-        return self.subject_der == self.issuer_der
+        # RFC 5280 section 3.3 / 6.1: subject and issuer are the same name. The folded
+        # comparison (section 7.1) is costlier, so it is only tried when the key identifiers
+        # already say "issued by its own key".
+        if self.subject_der == self.issuer_der:
+            return True
+        key_id = self.subject_key_id
+        return (key_id is not None and key_id == self.authority_key_id
+                and self.subject_canonical == self.issuer_canonical)
 
     # --- key and signature ---------------------------------------------------------------------
     @cached_property
