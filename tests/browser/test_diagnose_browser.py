@@ -145,6 +145,8 @@ def test_axe_finds_no_serious_problems_on_the_form_and_the_result(browser, live_
     assert serious_violations(tab) == []
     tab.goto(live_server.url + "/api/")
     assert serious_violations(tab) == []
+    tab.goto(live_server.url + "/")  # the compact form on the home page
+    assert serious_violations(tab) == []
     context.close()
 
 
