@@ -89,3 +89,9 @@ def test_it_refuses_a_pkcs12_file_with_too_many_iterations():
     report = diagnose([p12], password="secret", limits=Limits(max_pkcs12_iterations=1000))
     assert "5000" in finding(report, "pkcs12.too_expensive").explanation
     assert "pkcs12.too_expensive" not in diagnose([p12], password="secret").codes
+
+
+def test_a_certificate_is_neither_a_request_nor_too_large_nor_missing():
+    report = diagnose([make_chain().supplied_pem])
+    assert not {"input.csr_not_certificate", "input.too_large",
+                "input.no_certificate"} & set(report.codes)

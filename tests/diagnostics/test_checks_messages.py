@@ -59,3 +59,21 @@ def test_it_says_when_a_message_is_not_signed():
 def test_a_plain_certificate_is_not_called_an_unsigned_message():
     chain = make_chain()
     assert "message.not_signed" not in diagnose([chain.supplied_pem]).codes
+
+
+def test_it_warns_when_a_signature_could_not_be_checked():
+    from smimecenter.diagnostics.engine import diagnose_parsed
+    from smimecenter.diagnostics.inputs import ParsedInputs, SignedMessage
+    from smimecenter.diagnostics.trust import email_trust_store
+
+    message = SignedMessage(origin="the input", kind="p7s", from_address=None, signer=None,
+                            certificates=(), content_intact=None, signature_valid=None,
+                            digest_algorithm="sha256", signature_algorithm=None,
+                            signing_time=None, problem="the signer's certificate is not included")
+    store = email_trust_store()
+    report = diagnose_parsed(ParsedInputs(messages=[message]), email=None, stores=[store],
+                             public_store=store, at=None)
+    unverified = finding(report, "message.signature_unverified")
+    assert "not included" in unverified.explanation
+    assert "message.signature_valid" not in report.codes
+    assert "message.signature_unverified" not in diagnose([signed_email(make_chain())]).codes

@@ -133,3 +133,27 @@ def test_a_well_formed_certificate_is_not_called_malformed():
     chain = make_chain()
     report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
     assert "certificate.malformed" not in report.codes
+
+
+def test_a_certificate_whose_name_cannot_be_decoded_is_reported_by_fingerprint():
+    from cryptography import x509
+
+    from smimecenter.diagnostics.engine import diagnose_parsed
+    from smimecenter.diagnostics.inputs import ParsedInputs, SuppliedCertificate
+    from smimecenter.diagnostics.trust import TrustStore
+
+    from .builders import pem
+
+    chain = make_chain()
+    der = chain.leaf.der
+    where = der.find(b"alice@example.com")  # first occurrence: the subject's common name
+    damaged = x509.load_der_x509_certificate(der[:where] + b"\xff" + der[where + 1:])
+    parsed = ParsedInputs(certificates=[
+        SuppliedCertificate(damaged, "the input, block 1", "pem"),
+        SuppliedCertificate(chain.intermediate.certificate, "the input, block 2", "pem")])
+    store = TrustStore.from_pem(pem(chain.root), name="Extra trust anchors")
+    report = diagnose_parsed(parsed, email=None, stores=[store], public_store=store, at=None)
+    unreadable = [f for f in report.findings if f.code == "certificate.unreadable"]
+    assert unreadable and "subject or issuer name" in unreadable[0].explanation
+    assert report.status == "fail"
+    assert "certificate.unreadable" not in diagnose_built(chain.leaf, chain.intermediate).codes
