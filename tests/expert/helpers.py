@@ -28,8 +28,8 @@ def p12_with(*, key, certificate: Issued | None, extra=(), password: bytes | Non
         [c.certificate for c in extra] or None, encryption)
 
 
-def openssl_legacy_p12(issued: Issued, password: str = "secret") -> bytes:
-    """What `openssl pkcs12 -export -legacy` writes: RC2-40 for certificates, 3DES for the key."""
+def openssl_legacy_p12(issued: Issued, password: str = "secret", *options: str) -> bytes:
+    """What `openssl pkcs12 -export -legacy` writes: RC2-40 for certificates, 3DES for the key (by default)."""
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         (base / "cert.pem").write_bytes(issued.pem)
@@ -37,7 +37,7 @@ def openssl_legacy_p12(issued: Issued, password: str = "secret") -> bytes:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         subprocess.run([OPENSSL, "pkcs12", "-export", "-legacy", "-in", str(base / "cert.pem"),
                         "-inkey", str(base / "key.pem"), "-out", str(base / "out.p12"),
-                        "-passout", f"pass:{password}"], check=True, capture_output=True)
+                        "-passout", f"pass:{password}", *options], check=True, capture_output=True)
         return (base / "out.p12").read_bytes()
 
 

@@ -63,6 +63,15 @@ def test_it_flags_rc2_40_from_openssl_legacy_as_weak_and_needing_the_legacy_prov
     assert any("-legacy" in r["commands"] for r in found.repackage)
 
 
+@pytest.mark.skipif(OPENSSL is None, reason="needs the openssl command")
+def test_a_key_under_rc2_40_is_a_warning_but_rc2_40_certificates_alone_are_not(chain):
+    weak_key = openssl_legacy_p12(chain.leaf, "secret", "-keypbe", "PBE-SHA1-RC2-40")
+    assert "pkcs12.weak_key_encryption" in codes(weak_key)
+    assert "sbr.key_protection_112_bits" in {r.id for r in inspect(weak_key).platform_notes}
+    default_legacy = codes(openssl_legacy_p12(chain.leaf))
+    assert "pkcs12.weak_key_encryption" not in default_legacy and "pkcs12.legacy_encryption" in default_legacy
+
+
 def test_it_describes_the_key_and_which_certificate_it_belongs_to(chain):
     found = inspect(p12_with(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate]))
     assert [(k.type, k.size) for k in found.keys] == [("RSA", 2048)]

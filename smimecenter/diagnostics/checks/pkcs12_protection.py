@@ -8,17 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
-from ..pkcs12_inspection import LEGACY, MODERN, UNENCRYPTED, classify_bag, inspect_pkcs12
+from ..pkcs12_inspection import LEGACY, MODERN, UNENCRYPTED, classify_bag, inspect_pkcs12, is_weak
 from .context import CheckContext
 from .registry import Observation, check, rule
 
 IMPORT = "/learn/what-is-pkcs12/#import-compatibility"
 
 LEGACY_ENCRYPTION = rule(
-    code="pkcs12.legacy_encryption", severity=Severity.WARNING,
+    code="pkcs12.legacy_encryption", severity=Severity.INFO,
     reference="RFC 7292 Appendix C; RFC 8018 section 6.1; CA/B Forum S/MIME BR section 6.1.2",
     learn_more="/learn/what-is-pkcs12/#passwords-and-encryption",
-    title="The .p12 file uses old, weak encryption",
+    title="The .p12 file uses older encryption: imported everywhere, easier to attack",
     explanation="{origin} is protected with older algorithms ({parts}). Almost every system imports "
                 "such a file, but whoever gets a copy can try passwords against it far faster than "
                 "against a modern file.{weak}",
@@ -34,6 +34,15 @@ MODERN_ENCRYPTION = rule(
                 "message.",
     fix="If an import fails although the password is right, export the file again with 3DES and a "
         "SHA-1 integrity check: {command}")
+WEAK_KEY_ENCRYPTION = rule(
+    code="pkcs12.weak_key_encryption", severity=Severity.WARNING,
+    reference="CA/B Forum S/MIME BR section 6.1.2; RFC 7292 Appendix C",
+    learn_more="/learn/what-is-pkcs12/#private-key-safety",
+    title="The private key in the .p12 file is protected by a weak cipher",
+    explanation="{origin} encrypts its private key with {scheme}, below the 112-bit strength the S/MIME "
+                "Baseline Requirements ask for a key handed over in a .p12 file; a copy of the file can be "
+                "broken open without the password.",
+    fix="Export the file again with 3DES or AES and delete the old copies: {command}")
 KEY_NOT_ENCRYPTED = rule(
     code="pkcs12.key_not_encrypted", severity=Severity.WARNING,
     reference="RFC 7292 section 4.2.1; CA/B Forum S/MIME BR section 6.1.2",
@@ -73,6 +82,11 @@ def pkcs12_protection(context: CheckContext) -> Iterator[Observation]:
                 origin=contents.origin, parts="; ".join(inspection.legacy_parts),
                 weak=(f" Some parts use ciphers below 112-bit strength: {', '.join(weak)}." if weak else ""),
                 command=_command(inspection, "strong"))
+        weak_key = [bag.scheme for bag in (contents.protection.bags if contents.protection else ())
+                    if "private key" in bag.holds and is_weak(bag)]
+        if weak_key:
+            yield WEAK_KEY_ENCRYPTION.observe(origin=contents.origin, scheme=", ".join(weak_key),
+                                              command=_command(inspection, "strong"))
         if contents.protection is not None and any(
                 "private key" in bag.holds and classify_bag(bag) == UNENCRYPTED for bag in contents.protection.bags):
             yield KEY_NOT_ENCRYPTED.observe(origin=contents.origin, command=_command(inspection, "strong"))
