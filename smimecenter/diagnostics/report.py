@@ -67,10 +67,14 @@ def build_report(context: CheckContext, findings: Sequence[Finding]) -> Report:
 def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
              capabilities: Mapping[str, bool]) -> str:
     start = context.chain.start
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     if start is None:
+        # Say why nothing could be checked when it is more than "no certificate" (a password).
+        reasons = [f for f in errors if f.code != "input.no_certificate"]
+        if reasons:
+            return f"Nothing could be checked: {_lower_first(reasons[0].title)}."
         return "No certificate was found in what you supplied."
     label = context.facts(start).label
-    errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     if status == "fail":
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -157,3 +157,12 @@ def test_a_certificate_whose_name_cannot_be_decoded_is_reported_by_fingerprint()
     assert unreadable and "subject or issuer name" in unreadable[0].explanation
     assert report.status == "fail"
     assert "certificate.unreadable" not in diagnose_built(chain.leaf, chain.intermediate).codes
+
+
+def test_the_summary_says_why_nothing_could_be_checked():
+    from .builders import pkcs12_bytes
+
+    chain = make_chain()
+    p12 = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"right")
+    report = diagnose([p12], password="wrong")
+    assert report.summary == "Nothing could be checked: the password does not open the .p12 file."
