@@ -17,7 +17,6 @@ from .builders import (
     make_leaf,
     make_root,
     next_rsa_key,
-    pem,
 )
 
 
