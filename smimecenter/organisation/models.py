@@ -144,7 +144,7 @@ class OrganisationNote(models.Model):
     anchor = models.CharField("section", max_length=120, blank=True,
                               help_text="Empty: the note goes at the top of the article.")
     body = models.TextField(help_text="Markdown, for example “At ACME, request your certificate at "
-                                      "https://pki.acme.example”.")
+                                      "[pki.acme.example](https://pki.acme.example)”.")
     body_html = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -70,3 +70,24 @@ def test_the_list_reads_fine_without_javascript(live_server, browser) -> None:
     assert not tab.locator(".rl-tick").first.is_visible()
     assert not tab.locator(".rl-progress").is_visible()
     context.close()
+
+
+def test_a_reader_sees_the_organisations_note_and_a_labelled_copy_link(live_server, page, artifacts: Path) -> None:
+    from smimecenter.organisation.models import Organisation, OrganisationNote
+
+    current.reset()
+    Organisation.objects.create(name="ACME")
+    OrganisationNote.objects.create(page_slug="why-trust-fails", anchor="missing-intermediate",
+                                    body="At ACME, the intermediate is at https://pki.acme.example/chain.pem")
+    invalidate_all()
+    page.goto(live_server.url + "/learn/why-trust-fails/#missing-intermediate")
+    note = page.locator("#missing-intermediate + aside.org-note")
+    assert note.is_visible()
+    assert "Note from ACME" in note.inner_text()
+    assert "ACME · SMIME Center" in page.locator(".brand").inner_text()
+    copy_link = page.locator("#missing-intermediate a.section-link")
+    assert copy_link.is_visible()
+    after = "getComputedStyle(document.querySelector('#missing-intermediate a.section-link'), '::after').content"
+    assert page.evaluate(after) == '" copy link"'
+    assert copy_link.get_attribute("aria-label").startswith("Link to this section")
+    page.screenshot(path=str(artifacts / "article-with-note.png"), full_page=False)
