@@ -42,7 +42,9 @@ def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    # Start from a clean slate: the test settings put their own values in the environment.
+    ours = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS")
+    environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "smimecenter.settings"
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
