@@ -42,6 +42,10 @@ def _samples() -> dict[str, bytes]:
                                                                [pkcs7.PKCS7Options.DetachedSignature]),
         "p7s": p7s,
         "p7s-base64": base64.encodebytes(p7s),
+        "opaque-message": b"From: alice@example.com\r\nMIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime;"
+                          b" smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                          + base64.encodebytes(signed.sign(serialization.Encoding.DER, [])),
+        "pkcs7-pem": pkcs7.serialize_certificates([leaf.certificate], serialization.Encoding.PEM),
         "csr": make_csr(key=ec_key()).public_bytes(serialization.Encoding.DER),
         "key": private_key_pem(make_leaf(issuer=None, key=ec_key()).key),
     }

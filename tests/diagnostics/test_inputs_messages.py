@@ -275,3 +275,13 @@ def test_a_bare_opaque_p7m_file_is_verified_with_its_own_content(chain):
 def test_a_message_copied_with_leading_blank_lines_is_still_a_message(chain):
     message = only_message(read_inputs([b"\r\n\r\n" + detached_message(chain.leaf)]))
     assert (message.from_address, message.content_intact) == ("alice@example.com", True)
+
+
+def test_a_pgp_mime_signed_message_is_named_as_openpgp():
+    data = (HEADERS + b"MIME-Version: 1.0\r\nContent-Type: multipart/signed; micalg=pgp-sha256;"
+            b" protocol=\"application/pgp-signature\"; boundary=P\r\n\r\n--P\r\nContent-Type: text/plain\r\n\r\n"
+            b"hello\r\n--P\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\n"
+            b"iQEz\r\n-----END PGP SIGNATURE-----\r\n--P--\r\n")
+    parsed = read_inputs([data])
+    assert [(e.code, e.details["armour"]) for e in parsed.events] == [(codes.INPUT_PGP_KEY, "PGP/MIME signature")]
+    assert parsed.messages == []

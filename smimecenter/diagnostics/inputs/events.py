@@ -65,7 +65,8 @@ details: origin (str); key_type (str): the SSH algorithm name ("ssh-rsa", "ssh-e
 INPUT_PGP_KEY = "input.pgp_key"
 """OpenPGP armour was supplied: PGP is a different system from S/MIME.
 
-details: origin (str); armour (str): the armour label ("PGP PUBLIC KEY BLOCK", "PGP MESSAGE", ...);
+details: origin (str); armour (str): the armour label ("PGP PUBLIC KEY BLOCK", "PGP MESSAGE", ...), or
+"PGP/MIME signature" / "PGP/MIME encryption" for a message signed or encrypted with OpenPGP (RFC 3156);
 private (bool): the armour holds a private key block.
 """
 
@@ -79,8 +80,8 @@ INPUT_TOO_MANY_CERTIFICATES = "input.too_many_certificates"
 """More certificates were found than the limit allows; only the first ones were kept.
 
 details: limit (int): limits.max_certificates; kept (int): how many were kept (== limit);
-dropped (int): how many further certificates were found and dropped (a lower bound: reading stops
-counting once inputs are abandoned).
+dropped (int): how many further certificates were left out (past the limit, blocks labelled as
+certificates are counted without being parsed, so this is a count of what looked like certificates).
 """
 
 INPUT_TOO_DEEP = "input.too_deep"

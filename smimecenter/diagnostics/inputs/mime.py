@@ -166,6 +166,14 @@ def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None) -> None
     headers, body = split_entity(raw)
     message = _parse_headers(headers)
     content_type = message.get_content_type()
+    protocol = str(message.get_param("protocol", "") or "").lower()
+    if content_type in ("multipart/signed", "multipart/encrypted") and "pgp" in protocol:
+        # RFC 3156: PGP/MIME shares the multipart shape, not the certificates
+        walk.signed = walk.signed or content_type == "multipart/signed"
+        walk.encrypted = walk.encrypted or content_type == "multipart/encrypted"
+        collector.event(events.INPUT_PGP_KEY, origin=walk.origin, private=False,
+                        armour="PGP/MIME signature" if content_type == "multipart/signed" else "PGP/MIME encryption")
+        return
     if content_type == "multipart/signed":
         _read_multipart_signed(walk, message, body, depth, from_address)
     elif content_type in _OPAQUE_TYPES:
