@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from smimecenter.organisation import places
-from smimecenter.organisation.logo import LogoProblem, read_logo
+from smimecenter.organisation.logo import MAX_LOGO_BYTES, Logo, LogoProblem, read_logo
 from smimecenter.organisation.models import Organisation, OrganisationNote, ReadingList, ReadingListItem
 from smimecenter.organisation.sharing import MAX_SHARED_CERTIFICATES, certificates_in_pem_text
 
@@ -104,13 +104,11 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name"]
 
-    def clean_logo_upload(self):
+    def clean_logo_upload(self) -> Logo | None:
         upload = self.cleaned_data.get("logo_upload")
         if not upload:
             return None
         # Read one byte past the limit: enough to know the file is too large without reading it all.
-        from smimecenter.organisation.logo import MAX_LOGO_BYTES
-
         data = upload.read(MAX_LOGO_BYTES + 1)
         try:
             return read_logo(data)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from smimecenter.organisation import places
 from smimecenter.organisation.forms import AddToReadingListForm, DiagnoseLinkForm, ShareForm
-from smimecenter.organisation.models import Organisation, ReadingList, ReadingListItem, SharedDiagnosis
-from smimecenter.organisation.sharing import create_share, live_share, rerun
+from smimecenter.organisation.models import Organisation, ReadingList, ReadingListItem
+from smimecenter.organisation.sharing import create_share, live_share, rerun, too_many_shares_from
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,10 @@ def add_to_reading_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def share_create(request: HttpRequest) -> HttpResponse:
+    if too_many_shares_from(request.META.get("REMOTE_ADDR") or "unknown"):
+        response = render(request, "organisation/share_problem.html", {"too_many": True}, status=429)
+        response["Retry-After"] = "3600"
+        return response
     form = ShareForm(request.POST)
     if not form.is_valid():
         response = render(request, "organisation/share_problem.html", {"form": form}, status=400)

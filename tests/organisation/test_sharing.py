@@ -215,3 +215,14 @@ def test_only_certificates_survive_from_posted_text() -> None:
     leaf = make_leaf(issuer=None)
     text = "junk\n" + leaf.pem.decode() + private_key_pem(leaf.key).decode() + leaf.pem.decode()
     assert certificates_in_pem_text(text) == [leaf.der]
+
+
+def test_one_client_cannot_create_shares_without_end(client: Client) -> None:
+    from smimecenter.organisation.sharing import SHARES_PER_CLIENT_PER_HOUR
+
+    certificate = make_chain().leaf.pem.decode()
+    statuses = [client.post("/share/", {"certificates": certificate}).status_code
+                for _ in range(SHARES_PER_CLIENT_PER_HOUR + 1)]
+    assert statuses[:-1] == [200] * SHARES_PER_CLIENT_PER_HOUR
+    assert statuses[-1] == 429
+    assert SharedDiagnosis.objects.count() == SHARES_PER_CLIENT_PER_HOUR
