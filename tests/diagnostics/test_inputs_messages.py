@@ -142,7 +142,9 @@ def test_it_verifies_a_signature_without_signed_attributes(ec_leaf):
     message = only_message(read_inputs([HEADERS + smime]))
     assert (message.content_intact, message.signature_valid, message.signing_time) == (True, True, None)
     tampered = only_message(read_inputs([(HEADERS + smime).replace(b"noon", b"nine")]))
-    assert (tampered.content_intact, tampered.signature_valid) == (False, False)
+    # the signature covers the content directly: a change and a forgery look the same
+    assert (tampered.content_intact, tampered.signature_valid) == (None, False)
+    assert "changed" in tampered.problem
 
 
 @pytest.mark.parametrize("encode", [lambda d: d, base64.encodebytes], ids=["der", "base64"])
@@ -285,3 +287,12 @@ def test_a_pgp_mime_signed_message_is_named_as_openpgp():
     parsed = read_inputs([data])
     assert [(e.code, e.details["armour"]) for e in parsed.events] == [(codes.INPUT_PGP_KEY, "PGP/MIME signature")]
     assert parsed.messages == []
+
+
+def test_it_reads_a_certificate_pasted_into_an_html_only_message(chain):
+    body = b"<div>" + b"<br>".join(chain.leaf.pem.splitlines()) + b"</div>"
+    data = (HEADERS + b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(body))
+    parsed = read_inputs([data])
+    assert [(s.certificate, s.origin) for s in parsed.certificates] == [
+        (chain.leaf.certificate, "the input, message text")]

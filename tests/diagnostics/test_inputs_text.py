@@ -258,3 +258,11 @@ def test_it_reads_a_der_certificate_followed_by_junk(chain):
 def test_text_given_as_str_is_read_too(chain):
     parsed = read_inputs([chain.leaf.pem.decode()])  # type: ignore[list-item]
     assert [s.certificate for s in parsed.certificates] == [chain.leaf.certificate]
+
+
+def test_it_reads_pem_pasted_from_a_web_page_with_tags_and_entities(chain):
+    lines = chain.leaf.pem.decode().splitlines()
+    block = "<br>\n".join(lines).replace("+", "&#43;")
+    page = "<html><body><p>My certificate:</p><div>" + block + "</div></body></html>"
+    parsed = read_inputs([page.encode()])
+    assert [s.certificate for s in parsed.certificates] == [chain.leaf.certificate]

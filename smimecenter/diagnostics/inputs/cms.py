@@ -126,7 +126,6 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
     hash_type = _HASHES.get(digest_name)
     problems: list[str] = []
     content_intact: bool | None = None
-    matched_content: bytes | None = None
     if hash_type is None:
         problems.append(f"it uses the digest algorithm {digest_name}, which this tool cannot compute")
     elif has_attributes:
@@ -136,9 +135,7 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
         elif not candidates:
             problems.append("the signed content was not supplied, so whether it was changed cannot be checked")
         else:
-            matched_content = next((c for c in candidates if hmac.compare_digest(_digest(hash_type, c), expected)),
-                                   None)
-            content_intact = matched_content is not None
+            content_intact = any(hmac.compare_digest(_digest(hash_type, c), expected) for c in candidates)
             if not content_intact:
                 problems.append("the message was changed after it was signed: its digest does not match")
     signature_valid: bool | None = None
@@ -153,10 +150,15 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
         if signed_bytes:
             signature = info["signature"].native
             signature_valid = any(_check(signer, info, hash_type, signature, b) for b in signed_bytes)
-            if not has_attributes:
-                content_intact = signature_valid  # without attributes the signature covers the content itself
-            if not signature_valid:
+            if has_attributes and not signature_valid:
                 problems.append("the signature does not verify with the signer's public key")
+            elif not has_attributes:
+                # RFC 5652 5.4: without signed attributes the signature covers the content itself, so a
+                # valid one proves the content intact, and a failed one cannot tell a change from a forgery
+                content_intact = True if signature_valid else None
+                if not signature_valid:
+                    problems.append("the signature does not match the content: either the message was changed "
+                                    "after it was signed or the signature was not made with this key")
         else:
             problems.append("the signed content was not supplied, so the signature cannot be checked")
     return Verification(

@@ -191,7 +191,7 @@ def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None) -> None
                              from_address=from_address)
     elif _is_certificate_attachment(message, content_type):
         _read_attachment(walk, message, decode_body(message, body))
-    elif content_type == "text/plain":
+    elif content_type in ("text/plain", "text/html"):
         text = decode_body(message, body).decode("utf-8", errors="replace")
         blocks = pem.find_blocks(pem.normalise(text))
         if blocks:

@@ -7,6 +7,8 @@ and RFC 1421 headers. The scan only moves forward with str.find, so hostile text
 from __future__ import annotations
 
 import binascii
+import html
+import re
 from dataclasses import dataclass
 
 BEGIN = "-----BEGIN "
@@ -14,6 +16,8 @@ END = "-----END "
 DASHES = "-----"
 MAX_LABEL = 64
 
+# An HTML tag: no nesting and a bounded length, so the scan stays linear on hostile text.
+_HTML_TAG = re.compile(r"<[^<>]{0,500}>")
 _BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _NOT_BASE64 = bytes(byte for byte in range(256) if byte not in _BASE64_BYTES)
 
@@ -69,6 +73,10 @@ def find_blocks(text: str) -> list[PemBlock]:
 
 
 def _decode(label: str, body: str, start: int, end: int) -> PemBlock:
+    if "<" in body:  # pasted from a web page or an HTML mail: <br> and <div> between the lines
+        body = _HTML_TAG.sub("\n", body)
+    if "&" in body:  # "&#43;" for "+", "&#x2F;" for "/"
+        body = html.unescape(body)
     headers: list[str] = []
     if ":" in body:  # RFC 1421 4.6 encapsulated headers, e.g. "Proc-Type: 4,ENCRYPTED"
         kept: list[str] = []
