@@ -233,6 +233,16 @@ class CertificateFacts:
             values.setdefault(type(extension.value), extension.value)
         return values
 
+    @cached_property
+    def unknown_critical_extensions(self) -> tuple[str, ...]:
+        """OIDs of critical extensions cryptography does not know (so neither do we)."""
+        try:
+            extensions = self.certificate.extensions
+        except Exception:  # recorded by _extensions
+            return ()
+        return tuple(e.oid.dotted_string for e in extensions
+                     if e.critical and isinstance(e.value, x509.UnrecognizedExtension))
+
     def extension(self, kind: type) -> object | None:
         return self._extensions.get(kind)
 

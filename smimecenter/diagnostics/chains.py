@@ -42,6 +42,7 @@ NAME_CONSTRAINTS_VIOLATION = "chain.name_constraints_violation"
 MISSING_INTERMEDIATE = "chain.missing_intermediate"
 UNTRUSTED_ROOT = "chain.untrusted_root"
 SELF_SIGNED_LEAF = "chain.self_signed_leaf"
+UNKNOWN_CRITICAL_EXTENSION = "certificate.unknown_critical_extension"
 EXPIRED = "validity.expired"
 NOT_YET_VALID = "validity.not_yet_valid"
 
@@ -311,6 +312,11 @@ class _PathBuilder:
                 yield PathProblem(NOT_YET_VALID, info.certificate, {"not_before": info.not_before})
             elif self.at > info.not_after:
                 yield PathProblem(EXPIRED, info.certificate, {"not_after": info.not_after})
+            # RFC 5280 section 4.2: a critical extension the validator does not process makes
+            # the certificate unusable.
+            if info.unknown_critical_extensions:
+                yield PathProblem(UNKNOWN_CRITICAL_EXTENSION, info.certificate,
+                                  {"oids": ", ".join(info.unknown_critical_extensions)})
         for position in range(1, len(path)):
             yield from self._validate_link(facts, position, is_anchor=path[position] is anchor)
         last = facts[-1]

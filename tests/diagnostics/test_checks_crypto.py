@@ -67,3 +67,23 @@ def test_it_accepts_p256_and_p384_keys():
         root = make_root()
         report = diagnose_built(make_leaf(issuer=root, key=ec_key(curve)), anchors=[root])
         assert "crypto.unsupported_key" not in report.codes
+
+
+def _with_extension(critical: bool):
+    from cryptography import x509
+
+    root = make_root()
+    private = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.99999.7"), b"\x05\x00")
+    leaf = make_leaf(issuer=root, extra_extensions=[(private, critical)])
+    return diagnose_built(leaf, anchors=[root])
+
+
+def test_it_flags_a_critical_extension_nobody_understands():
+    report = _with_extension(True)
+    flagged = finding(report, "certificate.unknown_critical_extension")
+    assert "1.3.6.1.4.1.99999.7" in flagged.explanation
+    assert report.trust["trusted"] is False
+
+
+def test_an_unknown_non_critical_extension_is_fine():
+    assert "certificate.unknown_critical_extension" not in _with_extension(False).codes

@@ -61,6 +61,13 @@ def _issuer_name_in_another_encoding() -> tuple[Issued, list[Issued], Issued]:
     return anchor, [inter], make_leaf(issuer=inter, issuer_name=utf8)
 
 
+def _unknown_critical_extension() -> tuple[Issued, list[Issued], Issued]:
+    from cryptography import x509
+
+    private = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.99999.7"), b"\x05\x00")
+    return _chain(leaf={"extra_extensions": [(private, True)]})
+
+
 MATRIX = {
     "valid": lambda: _chain(),
     "valid EC chain": lambda: _chain(leaf={"key": ec_key()}, inter={"key": ec_key()},
@@ -78,6 +85,7 @@ MATRIX = {
     "path length exceeded": lambda: _chain(root={"path_length": 0}, depth=2),
     "path length respected": lambda: _chain(root={"path_length": 1}, depth=2),
     "forged leaf signature": _forged,
+    "unknown critical extension on the leaf": _unknown_critical_extension,
     "issuer name in another string type and case": _issuer_name_in_another_encoding,
     "leaf for client auth only": lambda: _chain(leaf={"eku": (CLIENT_AUTH,)}),
     "leaf with anyExtendedKeyUsage": lambda: _chain(leaf={"eku": (ANY_EKU,)}),

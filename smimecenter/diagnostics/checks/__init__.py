@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     chain_name_constraints,
     chain_signature,
     chain_supplied,
+    critical_extensions,
     crypto,
     csr,
     identity,
