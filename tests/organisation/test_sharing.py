@@ -226,3 +226,24 @@ def test_one_client_cannot_create_shares_without_end(client: Client) -> None:
     assert statuses[:-1] == [200] * SHARES_PER_CLIENT_PER_HOUR
     assert statuses[-1] == 429
     assert SharedDiagnosis.objects.count() == SHARES_PER_CLIENT_PER_HOUR
+
+
+def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Client) -> None:
+    """The result page includes the offer as it is; its context must be enough to share the right certificates."""
+    from smimecenter.tools.forms import DiagnosisRequest
+    from smimecenter.tools.presentation import result_context
+    from smimecenter.tools.running import run_diagnosis, supplied_pems
+
+    chain = make_chain(email="alice@example.com")
+    request = DiagnosisRequest(inputs=[chain.supplied_pem + private_key_pem(chain.leaf.key)], email="alice@example.com")
+    context = result_context(run_diagnosis(request), supplied_pems(request))
+    context.update({"email": "alice@example.com", "csrf_token": "x"})
+    html = render_to_string("organisation/share_offer.html", context)
+    fields = {name: unescape(value) for name, value in
+              re.findall(r'<input type="hidden" name="(certificates|email|diagnosed_at)" value="([^"]*)"', html, re.S)}
+    assert "2 public certificates" in html
+    assert "PRIVATE KEY" not in html
+    client.post("/share/", fields)
+    share = SharedDiagnosis.objects.get()
+    assert certificates_in_pem_text(share.certificates_pem) == [chain.leaf.der, chain.intermediate.der]
+    assert share.email == "alice@example.com"
