@@ -285,3 +285,14 @@ def test_a_file_with_hundreds_of_parts_is_refused_from_its_structure(chain):
     parsed = read_inputs([data], password="pw")
     assert [(e.code, e.details["kind"]) for e in parsed.events] == [(codes.INPUT_UNREADABLE, "damaged PKCS#12 file")]
     assert "far more parts" in parsed.events[0].details["reason"]
+
+
+def test_a_password_in_non_ascii_text_is_used_as_utf8(chain):
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password="pässwörd€".encode())
+    assert read_inputs([data], password="pässwörd€").events == []
+
+
+def test_a_password_that_is_not_valid_utf8_is_a_wrong_password_not_a_crash(chain):
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"right")
+    latin1 = b"caf\xe9".decode("utf-8", errors="surrogateescape")  # as a Latin-1 shell passes an argument
+    assert [e.code for e in read_inputs([data], password=latin1).events] == [codes.PKCS12_WRONG_PASSWORD]

@@ -80,7 +80,8 @@ def _open(
 ) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...]] | None:
     given = collector.password
     if isinstance(given, str):
-        given = given.encode("utf-8")
+        # a command-line password that was not valid UTF-8 arrives with surrogate escapes: give back its bytes
+        given = given.encode("utf-8", errors="surrogateescape")
     # Many files are made with an empty password, which PKCS#12 tools encode in two ways (RFC 7292 B.1);
     # a password typed for such a file must not be called wrong. Each attempt costs one set of key
     # derivations, already bounded by the iteration limit.
