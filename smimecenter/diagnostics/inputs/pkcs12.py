@@ -92,7 +92,7 @@ def _open(
         except UnsupportedAlgorithm:
             collector.unreadable(origin, "PKCS#12 file", "it uses an encryption this tool cannot open")
             return None
-        except ValueError:
+        except (ValueError, TypeError):  # TypeError: cryptography's complaint about a non-UTF-8 password
             continue
         return _take_public_parts(bundle)
     if given:
