@@ -43,7 +43,8 @@ def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # Start from a clean slate: the test settings put their own values in the environment.
-    ours = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS")
+    ours = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE")
     environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "smimecenter.settings"
