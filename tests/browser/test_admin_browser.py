@@ -72,7 +72,7 @@ def test_the_list_reads_fine_without_javascript(live_server, browser) -> None:
     context.close()
 
 
-def test_a_reader_sees_the_organisations_note_and_a_labelled_copy_link(live_server, page, artifacts: Path) -> None:
+def test_a_reader_sees_the_organisations_note_and_copies_a_section_link(live_server, page, artifacts: Path) -> None:
     from smimecenter.organisation.models import Organisation, OrganisationNote
 
     current.reset()
@@ -88,6 +88,10 @@ def test_a_reader_sees_the_organisations_note_and_a_labelled_copy_link(live_serv
     copy_link = page.locator("#missing-intermediate a.section-link")
     assert copy_link.is_visible()
     after = "getComputedStyle(document.querySelector('#missing-intermediate a.section-link'), '::after').content"
-    assert page.evaluate(after) == '" copy link"'
+    assert page.evaluate(after) == '" link to this section"'
     assert copy_link.get_attribute("aria-label").startswith("Link to this section")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    copy_link.click()
+    page.wait_for_selector("#missing-intermediate a.section-link.copied")
+    assert page.evaluate("navigator.clipboard.readText()") == live_server.url + "/learn/why-trust-fails/#missing-intermediate"
     page.screenshot(path=str(artifacts / "article-with-note.png"), full_page=False)

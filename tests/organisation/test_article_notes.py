@@ -90,5 +90,5 @@ def test_every_section_has_a_visible_labelled_copy_link(client: Client) -> None:
     assert "/static/organisation/organisation.css" in body
     css = client.get("/static/organisation/organisation.css")
     text = b"".join(css.streaming_content if css.streaming else [css.content]).decode()
-    assert '.prose .section-link:not(.copied)::after { content: " copy link"; }' in text
+    assert '.prose .section-link:not(.copied)::after { content: " link to this section"; }' in text
     assert ".prose .section-link { opacity: 1;" in text
