@@ -59,11 +59,13 @@ def with_notes(body: str, notes: Mapping[str, Sequence[str]]) -> str:
 
 
 def _after_heading(body: str, anchor: str) -> int | None:
-    start = -1
-    for tag in ("<h2", "<h3"):
-        start = body.find(f'{tag} id="{escape(anchor)}"')
-        if start >= 0:
-            break
+    # Markdown writes `<h2 id="...">`; a heading with a class from `{: .x }` has more attributes around it.
+    start = body.find(f'<h2 id="{escape(anchor)}"')
+    if start < 0:
+        start = body.find(f'<h3 id="{escape(anchor)}"')
+    if start < 0:
+        found = re.search(rf'<h[23]\b[^>]*\bid="{re.escape(escape(anchor))}"', body)
+        start = found.start() if found else -1
     if start < 0:
         return None
     end = _HEADING_END.search(body, start)

@@ -72,7 +72,7 @@ class OrganisationTrustAnchor(models.Model):
             anchor = read_anchor(self.pem)
         except AnchorProblem as problem:
             raise ValidationError({"pem": str(problem)}) from None
-        self.pem, self.subject, self.not_after, self.sha256 = anchor.pem, anchor.subject, anchor.not_after, anchor.sha256
+        self._keep(anchor)
         duplicate = OrganisationTrustAnchor.objects.filter(sha256=self.sha256).exclude(pk=self.pk)
         if duplicate.exists():
             raise ValidationError({"pem": "This certificate is already a trust anchor."})
@@ -81,9 +81,14 @@ class OrganisationTrustAnchor(models.Model):
         # Whatever path saves a row (admin, shell, fixtures), it holds one parsed certificate and nothing else.
         from smimecenter.organisation.anchors import read_anchor
 
-        anchor = read_anchor(self.pem)
-        self.pem, self.subject, self.not_after, self.sha256 = anchor.pem, anchor.subject, anchor.not_after, anchor.sha256
+        self._keep(read_anchor(self.pem))
         super().save(*args, **kwargs)
+
+    def _keep(self, anchor) -> None:
+        self.pem, self.not_after, self.sha256 = anchor.pem, anchor.not_after, anchor.sha256
+        # PostgreSQL enforces the column's length; a very long subject is cut for the list, not refused.
+        limit = self._meta.get_field("subject").max_length
+        self.subject = anchor.subject if len(anchor.subject) <= limit else anchor.subject[:limit - 1] + "…"
 
     @property
     def expired(self) -> bool:

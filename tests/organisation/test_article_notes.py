@@ -92,3 +92,8 @@ def test_every_section_has_a_visible_labelled_copy_link(client: Client) -> None:
     text = b"".join(css.streaming_content if css.streaming else [css.content]).decode()
     assert '.prose .section-link:not(.copied)::after { content: " link to this section"; }' in text
     assert ".prose .section-link { opacity: 1;" in text
+
+
+def test_a_heading_with_a_class_still_gets_its_note() -> None:
+    body = '<div class="prose"><h2 class="wide" id="a">A</h2><p>x</p></div>'
+    assert with_notes(body, {"a": ["<aside>1</aside>"]}) == '<div class="prose"><h2 class="wide" id="a">A</h2><aside>1</aside><p>x</p></div>'

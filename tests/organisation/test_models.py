@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from cryptography import x509
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from smimecenter.organisation.models import (
     SharedDiagnosis,
 )
 from smimecenter.organisation.sharing import create_share
-from tests.diagnostics.builders import make_chain, make_root, pem, private_key_pem
+from tests.diagnostics.builders import make_chain, make_root, name, pem, private_key_pem
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,12 @@ def test_a_share_expires_after_the_configured_number_of_days(settings) -> None:
 def test_a_share_never_claims_a_check_time_in_the_future() -> None:
     share, _ = create_share([make_chain().leaf.der], None, timezone.now() + dt.timedelta(days=3))
     assert share.diagnosed_at <= timezone.now()
+
+
+def test_a_root_with_a_very_long_subject_fits_its_column() -> None:
+    # Eight common names of 64 characters: over 500 characters in RFC 4514 form.
+    subject = x509.Name([rdn for letter in "ABCDEFGH" for rdn in name(letter * 64).rdns])
+    root = make_root(subject=subject)
+    anchor = OrganisationTrustAnchor.objects.create(pem=root.pem.decode())
+    assert len(anchor.subject) == OrganisationTrustAnchor._meta.get_field("subject").max_length
+    assert anchor.subject.endswith("…")
