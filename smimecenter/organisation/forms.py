@@ -35,8 +35,10 @@ class _PlaceFormMixin:
         instance = form.instance
         if instance.pk:
             stored = places.encode(instance.page_slug, instance.anchor)
-            form.initial["place"] = stored
-            if not places.resolve(instance.page_slug, instance.anchor).ok:
+            place = places.resolve(instance.page_slug, instance.anchor)
+            # A renamed article is offered under its new slug, so saving moves the item along with it.
+            form.initial["place"] = places.encode(place.page.slug, instance.anchor) if place.ok else stored
+            if not place.ok:
                 # Keep the stored value choosable so the form can be saved while it is being fixed.
                 field = form.fields["place"]
                 field.choices = [(stored, f"{places.describe(instance.page_slug, instance.anchor)} (no longer exists)"),

@@ -137,3 +137,16 @@ def test_a_note_is_added_to_a_section(staff_client) -> None:
 def test_readers_cannot_reach_the_admin(client) -> None:
     response = client.get("/admin/organisation/readinglist/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_item_of_a_renamed_article_is_shown_under_its_new_name(staff_client, tmp_path, settings) -> None:
+    from smimecenter.learn import current
+    from tests.learn.conftest import SAMPLE, write_content
+
+    settings.CONTENT_DIR = write_content(tmp_path, SAMPLE)   # "why-trust-fails" was "trust-problems"
+    current.reset()
+    reading_list = ReadingList.objects.create(title="ACME", slug="acme")
+    ReadingListItem.objects.create(reading_list=reading_list, page_slug="trust-problems", anchor="missing-intermediate")
+    body = staff_client.get(f"/admin/organisation/readinglist/{reading_list.pk}/change/").content.decode()
+    assert '<option value="why-trust-fails#missing-intermediate" selected>' in body
+    assert "points nowhere" not in body
