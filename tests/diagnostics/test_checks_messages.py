@@ -77,3 +77,15 @@ def test_it_warns_when_a_signature_could_not_be_checked():
     assert "not included" in unverified.explanation
     assert "message.signature_valid" not in report.codes
     assert "message.signature_unverified" not in diagnose([signed_email(make_chain())]).codes
+
+
+def test_a_bare_signature_file_is_not_called_valid_without_its_content():
+    chain = make_chain()
+    p7s = (pkcs7.PKCS7SignatureBuilder().set_data(BODY)
+           .add_signer(chain.leaf.certificate, chain.leaf.key, hashes.SHA256())
+           .sign(Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature]))
+    report = diagnose([p7s], trust=[chain.root_pem])
+    assert "message.signature_valid" not in report.codes
+    assert "not supplied" in finding(report, "message.signature_unverified").explanation
+    # The signer's certificate is still diagnosed.
+    assert report.chain[0] == chain.leaf.sha256

@@ -50,11 +50,14 @@ def message_signatures(context: CheckContext) -> Iterator[Observation]:
                                           if message.content_intact is False
                                           else "the signature does not match the signer's key")
             yield SIGNATURE_INVALID.observe(message.signer, origin=message.origin, problem=problem)
-        elif message.signature_valid and message.content_intact is not False:
+        elif message.signature_valid and message.content_intact:
             yield SIGNATURE_VALID.observe(message.signer, origin=message.origin, kind=message.kind,
                                           algorithm=message.signature_algorithm,
                                           digest=message.digest_algorithm)
         else:
             yield SIGNATURE_UNVERIFIED.observe(
                 message.signer, origin=message.origin,
-                problem=message.problem or "the signer's certificate is not in the message")
+                problem=message.problem or ("the signed content was not supplied (a bare signature "
+                                            "file), so it cannot be compared"
+                                            if message.signature_valid else
+                                            "the signer's certificate is not in the message"))
