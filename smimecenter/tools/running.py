@@ -46,7 +46,11 @@ def configured_trust_stores(paths: tuple[str, ...]) -> tuple[TrustStore, ...]:
 
 
 def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
-    stores = list(configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES)))
+    from smimecenter.organisation.trust import organisation_trust_stores
+
+    # The organisation's own roots (managed in the admin), then those from settings, then any
+    # root uploaded with this one check.
+    stores = [*organisation_trust_stores(), *configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES))]
     for data in request.trust:
         try:
             stores.append(TrustStore.from_pem(data, name=ORGANISATION_ROOT_NAME,

@@ -1,0 +1,55 @@
+"""The diagnose page and the API use the organisation's own setup: its roots, share links, reading lists."""
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from smimecenter.organisation.models import Organisation, OrganisationTrustAnchor, ReadingList
+from smimecenter.organisation.signals import invalidate_all
+from tests.diagnostics.builders import make_chain, pem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_configuration():
+    invalidate_all()
+    cache.clear()
+    yield
+    invalidate_all()
+
+
+def test_the_page_trusts_a_root_added_in_the_admin(client: Client) -> None:
+    Organisation.objects.create(name="ACME")
+    chain = make_chain(email="alice@acme.example")
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
+    response = client.post("/tools/diagnose/", {"text": pem(chain.leaf, chain.intermediate).decode()})
+    assert response.status_code == 200
+    assert "ACME&#x27;s root" in response.content.decode() or "ACME's root" in response.content.decode()
+
+
+def test_the_api_trusts_a_root_added_in_the_admin(client: Client) -> None:
+    Organisation.objects.create(name="ACME")
+    chain = make_chain(email="alice@acme.example")
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
+    report = client.post("/api/v1/diagnose", {"text": pem(chain.leaf, chain.intermediate).decode()}).json()
+    assert report["trust"]["trusted"] is True
+    assert report["trust"]["store"] == "ACME's root"
+
+
+def test_the_result_page_offers_a_share_link_and_says_what_is_stored(client: Client) -> None:
+    chain = make_chain()
+    html = client.post("/tools/diagnose/", {"text": pem(chain.leaf, chain.intermediate).decode()}).content.decode()
+    assert 'action="/share/"' in html
+    assert "private key" in html.lower()
+
+
+def test_a_reading_list_named_in_the_link_is_offered_on_the_form_and_the_result(client: Client) -> None:
+    ReadingList.objects.create(title="New staff", slug="new-staff", introduction="Start here.")
+    form = client.get("/tools/diagnose/", {"list": "new-staff"}).content.decode()
+    assert "Back to your reading list: New staff" in form
+    assert '<input type="hidden" name="list" value="new-staff">' in form
+    chain = make_chain()
+    result = client.post("/tools/diagnose/", {"text": chain.supplied_pem.decode(), "list": "new-staff"}).content.decode()
+    assert "Back to your reading list: New staff" in result
