@@ -59,3 +59,20 @@ def test_the_site_reads_fine_without_javascript_and_in_dark_mode(browser, live_s
     assert background == "rgb(18, 22, 28)"
     tab.screenshot(path=str(artifacts / "article-phone-dark.png"), full_page=False)
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problems_on_the_knowledge_center(browser, live_server, scheme: str) -> None:
+    from tests.browser.test_diagnose_browser import AXE, serious_violations
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test installs it with npm)")
+    current.reset()
+    # The CSP would block the injected axe script; only this test's context bypasses it.
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    for path in ("/", "/learn/", "/learn/why-trust-fails/", "/guides/thunderbird/", "/glossary/",
+                 "/search/?q=missing+intermediate", "/search/?q=x", "/no-such-page/"):
+        tab.goto(live_server.url + path)
+        assert serious_violations(tab) == [], path
+    context.close()
