@@ -13,8 +13,9 @@ from typing import Any, Callable, Generic, TypeVar
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+
+from .public_keys import KeyShape, key_shape
 
 __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
@@ -178,31 +179,20 @@ class CertificateFacts:
             return None
 
     @cached_property
+    def _key_shape(self) -> KeyShape:
+        return key_shape(self._key)
+
+    @property
     def key_type(self) -> str:
-        key = self._key
-        if isinstance(key, rsa.RSAPublicKey):
-            return "RSA"
-        if isinstance(key, ec.EllipticCurvePublicKey):
-            return "EC"
-        if isinstance(key, ed25519.Ed25519PublicKey):
-            return "Ed25519"
-        if isinstance(key, ed448.Ed448PublicKey):
-            return "Ed448"
-        if isinstance(key, dsa.DSAPublicKey):
-            return "DSA"
-        return "unknown"
+        return self._key_shape.type
 
-    @cached_property
+    @property
     def key_size(self) -> int | None:
-        key = self._key
-        if isinstance(key, (rsa.RSAPublicKey, dsa.DSAPublicKey, ec.EllipticCurvePublicKey)):
-            return key.key_size
-        return None
+        return self._key_shape.size
 
-    @cached_property
+    @property
     def curve(self) -> str | None:
-        key = self._key
-        return key.curve.name if isinstance(key, ec.EllipticCurvePublicKey) else None
+        return self._key_shape.curve
 
     @cached_property
     def signature_algorithm(self) -> str:

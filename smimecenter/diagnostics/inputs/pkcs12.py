@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 
+from ..public_keys import key_shape
 from . import events
 from .collector import Collector
 from .errors import PARSE_ERRORS, certificate_problem
@@ -136,14 +136,4 @@ def _same_key(certificate: x509.Certificate, public_key: PublicKeyTypes) -> bool
 
 
 def public_key_type(public_key: PublicKeyTypes) -> str:
-    if isinstance(public_key, rsa.RSAPublicKey):
-        return "RSA"
-    if isinstance(public_key, ec.EllipticCurvePublicKey):
-        return "EC"
-    if isinstance(public_key, ed25519.Ed25519PublicKey):
-        return "Ed25519"
-    if isinstance(public_key, ed448.Ed448PublicKey):
-        return "Ed448"
-    if isinstance(public_key, dsa.DSAPublicKey):
-        return "DSA"
-    return "unknown"
+    return key_shape(public_key).type
