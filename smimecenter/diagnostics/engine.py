@@ -1,6 +1,7 @@
 """diagnose(): read the inputs, build the chain, run the catalog, write the report."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -8,6 +9,7 @@ from cryptography import x509
 
 from .certinfo import CertificateFacts, facts_of
 from .chains import build_chains, pick_leaf
+from .expert_sections import sections_for_context
 from .checks import CheckContext, run_checks
 from .inputs import Limits, ParsedInputs, read_inputs
 from .report import Report, build_report
@@ -35,15 +37,20 @@ def trust_stores(trust: Sequence[bytes | TrustStore] | None) -> list[TrustStore]
 def diagnose(inputs: Sequence[bytes], *, email: str | None = None,
              password: str | bytes | None = None,
              trust: Sequence[bytes | TrustStore] | None = None, at: dt.datetime | None = None,
-             limits: Limits | None = None) -> Report:
-    """Explain whether the supplied certificate(s) will work for S/MIME email, and why not."""
+             limits: Limits | None = None, compliance: bool = False) -> Report:
+    """Explain whether the supplied certificate(s) will work for S/MIME email, and why not.
+
+    `compliance=True` adds the CA/B Forum S/MIME BR section (pkilint on the leaf; slow the first time).
+    """
     stores = trust_stores(trust)
     parsed = read_inputs(list(inputs), password=password, limits=limits or Limits())
-    return diagnose_parsed(parsed, email=email, stores=stores, public_store=stores[0], at=at)
+    return diagnose_parsed(parsed, email=email, stores=stores, public_store=stores[0], at=at,
+                           compliance=compliance)
 
 
 def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence[TrustStore],
-                    public_store: TrustStore | None, at: dt.datetime | None) -> Report:
+                    public_store: TrustStore | None, at: dt.datetime | None,
+                    compliance: bool = False) -> Report:
     """The part of diagnose() after reading: chain building, the catalog and the report.
 
     `public_store` is the store whose roots are publicly trusted (the Mozilla email roots), for
@@ -64,7 +71,9 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
                            chain=chain, stores=stores, public_store=public_store,
                            unreadable=unreadable, _facts=cache)
-    return build_report(context, run_checks(context))
+    report = build_report(context, run_checks(context))
+    # Expert sections: PKCS#12 inspection, mail-app compatibility, BR compliance when asked for.
+    return dataclasses.replace(report, sections=sections_for_context(context, compliance=compliance))
 
 
 def _screen(certificates: Iterable[x509.Certificate]

@@ -25,6 +25,9 @@ class Report:
     trust: Mapping[str, object]
     capabilities: Mapping[str, bool]
     messages: tuple[Mapping[str, object], ...] = field(default=())
+    # Expert sections after the keys above: "pkcs12", "compatibility" and, when asked for,
+    # "compliance" (built by expert_sections.sections_for_context).
+    sections: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -44,6 +47,7 @@ class Report:
             "trust": dict(self.trust),
             "capabilities": dict(self.capabilities),
             "messages": [dict(m) for m in self.messages],
+            **dict(self.sections),
         }
 
 
