@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smimecenter.diagnostics import Limits, Report, diagnose
+from smimecenter.diagnostics.compliance.text import render_compatibility_text, render_compliance_text
 from smimecenter.diagnostics.findings import Severity
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("--at", metavar="ISO-DATE",
                             help="check validity at this moment instead of now (e.g. 2027-01-31)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--compliance", action="store_true",
+                            help="also lint the certificate against the CA/B Forum S/MIME Baseline "
+                                 "Requirements (pkilint) and list which mail apps can use it")
 
     def handle(self, *args: object, **options: object) -> None:
         limits = Limits(max_input_bytes=settings.DIAGNOSE_MAX_INPUT_BYTES,
@@ -57,7 +61,7 @@ class Command(BaseCommand):
                             + list(options["trust_file"]))
         try:
             report = diagnose(inputs, email=email, password=options.get("password"), trust=trust,
-                              at=at, limits=limits)
+                              at=at, limits=limits, compliance=bool(options.get("compliance")))
         except Exception as error:  # never a traceback for a person at a terminal
             raise CommandError(f"The diagnosis could not be completed: {error}",
                                returncode=EXIT_UNUSABLE_ARGUMENTS) from error
@@ -65,6 +69,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write(render_text(report))
+            if options.get("compliance"):
+                # The expert sections in words (diagnostics/compliance/text.py).
+                sections = report.to_dict()
+                self.stdout.write("\n" + render_compatibility_text(sections.get("compatibility")))
+                self.stdout.write("\n" + render_compliance_text(sections["compliance"]))
         if report.has_errors():
             sys.exit(EXIT_ERROR_FINDING)
 
