@@ -16,9 +16,7 @@ from django.views.decorators.http import require_http_methods
 from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.checks.csr import csr_findings
 from smimecenter.diagnostics.csr_check import examine, summarise
-from smimecenter.diagnostics.expert_sections import pkcs12_section, sections_from_report
 from smimecenter.diagnostics.inputs import read_inputs
-from smimecenter.diagnostics.trust import email_trust_store
 
 from .forms import TooLarge
 from .ratelimit import over_limit, retry_after_seconds
@@ -121,10 +119,7 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     password = form.cleaned_data["password"] or None
     extra = _stores()
     report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
-    files = report.get("pkcs12")
-    if files is None:  # an engine without the PKCS#12 section: read the structure here
-        parsed = read_inputs([data], password=password, limits=engine_limits())
-        files = pkcs12_section(parsed.pkcs12, [email_trust_store(), *extra])
+    files = report["pkcs12"]
     findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
         "form": Pkcs12Form(), "files": files, "findings": findings, "summary": report["summary"],
@@ -191,15 +186,10 @@ def _compliance_result(request: HttpRequest) -> HttpResponse:
     form = ComplianceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "expert/compliance.html", {"form": form}, status=400)
-    inputs = _inputs(form)
     extra = _stores()
-    limits = engine_limits()
-    report = diagnose(inputs, trust=extra or None, limits=limits).to_dict()
-    parsed = read_inputs(inputs, limits=limits)
-    sections = sections_from_report(parsed, report, public_store_name=email_trust_store().name,
-                                    stores=[email_trust_store(), *extra],
-                                    compliance=bool(form.cleaned_data.get("lint")))
+    report = diagnose(_inputs(form), trust=extra or None, limits=engine_limits(),
+                      compliance=bool(form.cleaned_data.get("lint"))).to_dict()
     leaf = next((c for c in report["certificates"] if c.get("role") == "leaf"), None)
     return _page(request, "expert/compliance.html", {
         "form": form, "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],
-        "compatibility": sections.get("compatibility"), "compliance": sections.get("compliance")})
+        "compatibility": report["compatibility"], "compliance": report.get("compliance")})
