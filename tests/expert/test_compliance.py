@@ -184,3 +184,14 @@ def test_the_section_serialises_with_type_status_and_linter(chain):
     assert data["certificates"][0]["br_type"]["generation"] == "strict"
     assert data["certificates"][0]["linted_as"] == "MAILBOX-STRICT"
     assert data["status"] in ("pass", "warn", "fail")
+
+
+def test_a_crash_inside_pkilint_becomes_a_plain_reason_not_an_exception(monkeypatch):
+    def crash(*args):
+        raise RuntimeError("boom")
+    pkilint_runner.clear_cache()
+    monkeypatch.setattr(pkilint_runner, "_validator", crash)
+    leaf = make_leaf(issuer=make_root(), policies=(MAILBOX_STRICT,))
+    section = check_compliance(leaf.certificate)
+    assert section.linter["available"] is False
+    assert section.linter["problem"] == "pkilint failed on this certificate (RuntimeError)"

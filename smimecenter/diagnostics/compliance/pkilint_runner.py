@@ -92,14 +92,17 @@ def _lint(der: bytes) -> LintResult:
         document = loader.RFC5280CertificateDocumentLoader().load_der_document(der, "certificate")
     except Exception as error:
         raise LinterUnavailable(f"pkilint could not decode the certificate ({error})") from error
-    level_generation = smime.determine_validation_level_and_generation(document)
-    source = "policy"
-    if level_generation is None:
-        level_generation = smime.guess_validation_level_and_generation(document)
-        source = "guessed"
-    validator = _validator(smime, certificate, *level_generation)
-    with _lock:  # validators are shared objects; one certificate at a time through each
-        results = validator.validate(document.root)
+    try:
+        level_generation = smime.determine_validation_level_and_generation(document)
+        source = "policy"
+        if level_generation is None:
+            level_generation = smime.guess_validation_level_and_generation(document)
+            source = "guessed"
+        validator = _validator(smime, certificate, *level_generation)
+        with _lock:  # validators are shared objects; one certificate at a time through each
+            results = validator.validate(document.root)
+    except Exception as error:  # a linter bug must not cost the person the rest of the report
+        raise LinterUnavailable(f"pkilint failed on this certificate ({type(error).__name__})") from error
     findings = []
     for result in results:
         section = _section_of(result.validator)
