@@ -132,9 +132,8 @@ def too_many_shares_from(client_address: str) -> bool:
 def rerun(share: SharedDiagnosis):
     """Diagnose the shared certificates again, now, with today's trust anchors."""
     from smimecenter.diagnostics import diagnose
-    from smimecenter.organisation.trust import organisation_trust_stores
-    from smimecenter.tools.running import configured_trust_stores, engine_limits
+    from smimecenter.tools.running import engine_limits, site_trust_stores
 
-    stores = [*organisation_trust_stores(), *configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES))]
+    stores = site_trust_stores()
     return diagnose([share.certificates_pem.encode("ascii")], email=share.email or None,
                     trust=stores or None, limits=engine_limits())

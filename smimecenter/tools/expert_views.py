@@ -6,7 +6,6 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -20,7 +19,7 @@ from smimecenter.diagnostics.inputs import read_inputs
 
 from .forms import TooLarge
 from .ratelimit import over_limit, retry_after_seconds
-from .running import configured_trust_stores, engine_limits
+from .running import engine_limits, site_trust_stores
 from .uploads import read_form_body
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
@@ -94,8 +93,8 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
 
 
 def _stores() -> list:
-    """The organisation's anchors configured for the site (DIAGNOSE_TRUST_FILES)."""
-    return list(configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES)))
+    """The anchors this site trusts besides Mozilla's (the organisation's and DIAGNOSE_TRUST_FILES)."""
+    return site_trust_stores()
 
 
 # --- PKCS#12 inspector ---------------------------------------------------------------------------

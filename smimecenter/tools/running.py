@@ -45,12 +45,17 @@ def configured_trust_stores(paths: tuple[str, ...]) -> tuple[TrustStore, ...]:
     return tuple(stores)
 
 
-def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
+def site_trust_stores() -> list[TrustStore]:
+    """Anchors this site trusts besides Mozilla's: the organisation's roots (managed in the admin),
+    then those named by DIAGNOSE_TRUST_FILES."""
     from smimecenter.organisation.trust import organisation_trust_stores
 
-    # The organisation's own roots (managed in the admin), then those from settings, then any
-    # root uploaded with this one check.
-    stores = [*organisation_trust_stores(), *configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES))]
+    return [*organisation_trust_stores(), *configured_trust_stores(tuple(settings.DIAGNOSE_TRUST_FILES))]
+
+
+def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
+    # The site's own anchors, then any root uploaded with this one check.
+    stores = site_trust_stores()
     for data in request.trust:
         try:
             stores.append(TrustStore.from_pem(data, name=ORGANISATION_ROOT_NAME,

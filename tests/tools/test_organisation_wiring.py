@@ -53,3 +53,21 @@ def test_a_reading_list_named_in_the_link_is_offered_on_the_form_and_the_result(
     chain = make_chain()
     result = client.post("/tools/diagnose/", {"text": chain.supplied_pem.decode(), "list": "new-staff"}).content.decode()
     assert "Back to your reading list: New staff" in result
+
+
+def test_the_pkcs12_inspector_trusts_a_root_added_in_the_admin(client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.diagnostics.builders import pkcs12_bytes
+
+    Organisation.objects.create(name="ACME")
+    chain = make_chain(email="alice@acme.example")
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate], password=b"pw")
+    upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
+    before = client.post("/tools/pkcs12/", upload).content.decode()
+    assert "pkcs12.chain_incomplete" in before
+    OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
+    invalidate_all()
+    upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
+    after = client.post("/tools/pkcs12/", upload).content.decode()
+    assert "pkcs12.chain_incomplete" not in after
