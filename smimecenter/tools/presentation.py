@@ -59,6 +59,7 @@ def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, o
         "messages": [_message(m, certificates) for m in data.get("messages", [])],
         "trust": trust,
         "download": _download(chain, anchor, pem_by_fingerprint),
+        "chain_pem": _chain_pem(chain, pem_by_fingerprint),
         "checked_at": checked_at,
     }
 
@@ -214,6 +215,11 @@ def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str])
     bundle = "".join(texts)
     return {"href": "data:application/x-pem-file;base64," + base64.b64encode(bundle.encode("ascii")).decode("ascii"),
             "filename": "chain.pem", "count": str(len(texts))}
+
+
+def _chain_pem(chain: list[Mapping], pems: Mapping[str, str]) -> str:
+    """The chain as far as it was built, leaf first: what the on-demand compliance check needs."""
+    return "".join(pems.get(c["sha256"]) or c.get("pem") or "" for c in chain)
 
 
 # --- signed messages -----------------------------------------------------------------------------
