@@ -109,10 +109,55 @@ MESSAGE = {
     },
 }
 
+EVIDENCE = {
+    "type": "object", "required": ["says", "source", "evidence"],
+    "properties": {"id": {"type": "string"}, "says": {"type": "string"}, "source": {"type": "string"},
+                   "evidence": {"type": "string", "description": "How strong the source is: documented or reported."}},
+}
+
+COMPATIBILITY = {
+    "type": ["object", "null"], "required": ["certificate", "clients"],
+    "description": "For the leaf (null when there is none): what each mail app is known to do with it. "
+                   "Every answer rests on a source; 'unknown' where no source settles it.",
+    "properties": {
+        "certificate": {**NULLABLE_STRING, "description": "SHA-256 fingerprint of the leaf, or null."},
+        "clients": {"type": "array", "items": {
+            "type": "object",
+            "required": ["client", "name", "sign", "encrypt", "trusted", "root_store", "blockers", "notes"],
+            "properties": {
+                "client": {"type": "string"}, "name": {"type": "string"},
+                "sign": {"type": "string", "description": "yes, no, reported no or unknown"},
+                "encrypt": {"type": "string", "description": "yes, no, reported no or unknown"},
+                "trusted": {"type": "string"}, "root_store": {"type": "string"},
+                "root_store_source": {"type": "string"}, "root_store_evidence": {"type": "string"},
+                "blockers": {"type": "array", "items": EVIDENCE},
+                "notes": {"type": "array", "items": EVIDENCE},
+            }}},
+    },
+}
+
+PKCS12 = {
+    "type": "object",
+    "description": "What a .p12/.pfx holds and how it is protected (read before any key derivation).",
+    "required": ["origin", "opened", "keys", "certificates", "protection", "platform_notes"],
+    "properties": {
+        "origin": {"type": "string"}, "opened": {"type": "boolean"},
+        "keys": {"type": "array", "items": {"type": "object"}},
+        "certificates": {"type": "array", "items": {"type": "object"}},
+        "chain_complete": {"type": ["boolean", "null"]}, "missing_issuer": NULLABLE_STRING,
+        "friendly_names": STRINGS, "local_key_ids": STRINGS,
+        "protection": {"type": ["object", "null"],
+                       "description": "kind (legacy or modern), MAC algorithm, iterations and each part's scheme."},
+        "declared_iterations": {"type": ["integer", "null"]},
+        "platform_notes": {"type": "array", "items": EVIDENCE},
+        "repackage": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 REPORT = {
     "type": "object",
     "required": ["status", "summary", "checked_at", "findings", "certificates", "chain", "trust",
-                 "capabilities", "messages"],
+                 "capabilities", "messages", "pkcs12", "compatibility"],
     "properties": {
         "status": {"enum": ["pass", "warn", "fail"],
                    "description": "fail: at least one error; warn: warnings only; pass: nothing to fix."},
@@ -125,6 +170,10 @@ REPORT = {
         "capabilities": {"type": "object", "required": ["sign", "encrypt"],
                          "properties": {"sign": {"type": "boolean"}, "encrypt": {"type": "boolean"}}},
         "messages": {"type": "array", "items": {"$ref": "#/components/schemas/SignedMessage"}},
+        "pkcs12": {"type": "array", "items": PKCS12},
+        "compatibility": COMPATIBILITY,
+        "compliance": {"type": "object", "description": "Only when compliance was asked for (command line "
+                                                        "--compliance, or the compliance page)."},
     },
 }
 
