@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtensionOID, NameOID
+
+from .public_keys import key_shape
 
 __all__ = ["CsrProblem", "CsrSummary", "examine", "summarise"]
 
@@ -86,7 +87,7 @@ class CsrSummary:
 def summarise(request: x509.CertificateSigningRequest) -> CsrSummary:
     problems: list[str] = []
     key = _public_key(request, problems)
-    key_type, size, curve = _key_shape(key)
+    key_type, size, curve = key_shape(key)
     spki = (key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
             if key is not None else b"")
     digest = hashes.Hash(hashes.SHA256())
@@ -203,20 +204,6 @@ def _public_key(request: x509.CertificateSigningRequest, problems: list[str]):
     except (ValueError, UnsupportedAlgorithm) as error:
         problems.append(f"its public key could not be read ({error})")
         return None
-
-
-def _key_shape(key) -> tuple[str, int | None, str | None]:
-    if isinstance(key, rsa.RSAPublicKey):
-        return "RSA", key.key_size, None
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return "EC", key.key_size, key.curve.name
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return "Ed25519", None, None
-    if isinstance(key, ed448.Ed448PublicKey):
-        return "Ed448", None, None
-    if isinstance(key, dsa.DSAPublicKey):
-        return "DSA", key.key_size, None
-    return "unknown", None, None
 
 
 def _signature_name(request: x509.CertificateSigningRequest) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
+from .public_keys import key_shape
 from .chains import TrustStoreLike
 from .inputs import BagProtection, Pkcs12Contents, Pkcs12Protection
 
@@ -339,7 +339,7 @@ def inspect_pkcs12(contents: Pkcs12Contents, *, stores: Sequence[TrustStoreLike]
     fingerprints = {id(c): c.fingerprint(hashes.SHA256()).hex() for c in contents.certificates}
     key_owner = contents.key_certificate
     keys = tuple(
-        KeyEntry(*_key_shape(key),
+        KeyEntry(*key_shape(key),
                  matches=next((fingerprints[id(c)] for c in contents.certificates if _same_key(c, key)), None))
         for key in contents.key_public_keys
     )
@@ -402,20 +402,6 @@ def _lowest(certificates: Sequence[x509.Certificate]) -> x509.Certificate | None
         if certificate.subject.public_bytes() not in issuers:
             return certificate
     return certificates[0] if certificates else None
-
-
-def _key_shape(key: PublicKeyTypes) -> tuple[str, int | None, str | None]:
-    if isinstance(key, rsa.RSAPublicKey):
-        return "RSA", key.key_size, None
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return "EC", key.key_size, key.curve.name
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return "Ed25519", None, None
-    if isinstance(key, ed448.Ed448PublicKey):
-        return "Ed448", None, None
-    if isinstance(key, dsa.DSAPublicKey):
-        return "DSA", key.key_size, None
-    return "unknown", None, None
 
 
 def _same_key(certificate: x509.Certificate, key: PublicKeyTypes) -> bool:
