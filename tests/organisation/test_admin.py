@@ -87,7 +87,7 @@ def test_items_that_point_nowhere_are_flagged_in_the_list_and_on_the_list_page(s
     assert "Item 2 (removed-article) points nowhere: The article no longer exists." in change
     assert "Points nowhere:</strong> The article no longer exists." in change
     # The stale value stays selected, so the rest of the list can still be saved while it is fixed.
-    assert f'<option value="removed-article" selected>' in change
+    assert '<option value="removed-article" selected>' in change
     assert stale.pk
 
 
