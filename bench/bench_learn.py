@@ -23,7 +23,6 @@ from django.shortcuts import render  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from smimecenter.learn import current  # noqa: E402
 from smimecenter.learn.content_cache import ContentCache  # noqa: E402
 from smimecenter.learn.library import load_library  # noqa: E402
 from smimecenter.learn.search import SearchIndex  # noqa: E402
