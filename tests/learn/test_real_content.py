@@ -46,7 +46,7 @@ def test_every_page_renders(client: Client, slug: str) -> None:
 @pytest.mark.parametrize("slug", sorted(LIBRARY.pages))
 def test_every_page_is_a_real_article_of_600_to_2000_words(slug: str) -> None:
     words = LIBRARY.pages[slug].rendered.words
-    assert MIN_WORDS <= words <= MAX_WORDS * 1.1, f"{slug} has {words} words"
+    assert MIN_WORDS <= words <= MAX_WORDS, f"{slug} has {words} words"
 
 
 def test_the_glossary_defines_the_core_terms() -> None:
