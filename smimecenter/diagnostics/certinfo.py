@@ -12,7 +12,7 @@ from typing import Any, Callable, Generic, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from .public_keys import KeyShape, key_shape
@@ -409,6 +409,8 @@ class CertificateFacts:
             "sha256": self.sha256,
             "sha1": self.sha1,
             "problems": list(self.problems),
+            # The certificate itself (public data), so a page or script can show, copy or re-send it.
+            "pem": self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
         }
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -73,18 +71,3 @@ def run_diagnosis(request: DiagnosisRequest):
     return diagnose(request.inputs, email=request.email, password=request.password,
                     trust=trust_for(request) or None, limits=engine_limits())
 
-
-def supplied_pems(request: DiagnosisRequest) -> dict[str, str]:
-    """PEM text of every supplied certificate, by SHA-256 fingerprint, for "copy PEM" and the chain download.
-
-    The report's JSON does not carry the certificates themselves, so the engine's own input reader
-    is asked once more; a report that carries them (a "pem" key) makes this unused.
-    """
-    from smimecenter.diagnostics.inputs import read_inputs
-
-    parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
-    pems = {}
-    for supplied in parsed.certificates:
-        certificate = supplied.certificate
-        pems[certificate.fingerprint(hashes.SHA256()).hex()] = certificate.public_bytes(Encoding.PEM).decode("ascii")
-    return pems

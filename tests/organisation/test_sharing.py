@@ -232,11 +232,11 @@ def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Clie
     """The result page includes the offer as it is; its context must be enough to share the right certificates."""
     from smimecenter.tools.forms import DiagnosisRequest
     from smimecenter.tools.presentation import result_context
-    from smimecenter.tools.running import run_diagnosis, supplied_pems
+    from smimecenter.tools.running import run_diagnosis
 
     chain = make_chain(email="alice@example.com")
     request = DiagnosisRequest(inputs=[chain.supplied_pem + private_key_pem(chain.leaf.key)], email="alice@example.com")
-    context = result_context(run_diagnosis(request), supplied_pems(request))
+    context = result_context(run_diagnosis(request))
     context.update({"email": "alice@example.com", "csrf_token": "x"})
     html = render_to_string("organisation/share_offer.html", context)
     fields = {name: unescape(value) for name, value in
