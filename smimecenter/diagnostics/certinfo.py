@@ -15,6 +15,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from .known_authorities import known_authorities
 from .public_keys import KeyShape, key_shape
 
 __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
@@ -52,6 +53,9 @@ KEY_USAGE_FLAGS = (
     ("crl_sign", "cRLSign"),
 )
 
+
+# Fields of the report's view kept as tuples (shared, immutable) and handed out as lists.
+_COPIED_FIELDS = ("emails", "key_usage", "extended_key_usage", "ca_issuers_urls", "ocsp_urls", "crl_urls")
 
 _Value = TypeVar("_Value")
 
@@ -92,6 +96,9 @@ class CertificateFacts:
     def __init__(self, certificate: x509.Certificate) -> None:
         self.certificate = certificate
         self.problems: list[str] = []
+        # id(issuer) -> (issuer, outcome) of signature checks (chains.py): kept with the facts, so
+        # a CA pair seen before is not verified again.
+        self.signature_checks: dict[int, tuple[x509.Certificate, str | None]] = {}
 
     # --- identity of the certificate itself ----------------------------------------------------
     @cached_property
@@ -388,8 +395,21 @@ class CertificateFacts:
 
     # --- the report's view -----------------------------------------------------------------------
     def to_dict(self, role: str) -> dict[str, object]:
-        return {
-            "role": role,
+        # Facts may be shared between diagnoses (known_authorities): each report gets its own copy.
+        report: dict[str, object] = {"role": role, **self._report_view}
+        for key in _COPIED_FIELDS:
+            value = report[key]
+            if value is not None:
+                report[key] = list(value)
+        report["key"] = dict(self._report_view["key"])  # type: ignore[arg-type]
+        report["policies"] = [dict(policy) for policy in self._report_view["policies"]]  # type: ignore[attr-defined]
+        report["problems"] = list(dict.fromkeys(self.problems))  # two threads may add one twice
+        return report
+
+    @cached_property
+    def _report_view(self) -> dict[str, object]:
+        """The report's fields for this certificate, computed once (tuples where to_dict gives lists)."""
+        view = {
             "subject": self.subject,
             "issuer": self.issuer,
             "common_name": self.common_name,
@@ -398,30 +418,46 @@ class CertificateFacts:
             "not_after": _iso(self.not_after),
             "key": {"type": self.key_type, "size": self.key_size, "curve": self.curve},
             "signature_algorithm": self.signature_algorithm,
-            "emails": list(self.emails),
+            "emails": self.emails,
             "is_ca": self.is_ca,
-            "key_usage": list(self.key_usage) if self.key_usage is not None else None,
-            "extended_key_usage": list(self.eku) if self.eku is not None else None,
-            "policies": [p.to_dict() for p in self.policies],
-            "ca_issuers_urls": list(self.ca_issuers_urls),
-            "ocsp_urls": list(self.ocsp_urls),
-            "crl_urls": list(self.crl_urls),
+            "key_usage": self.key_usage,
+            "extended_key_usage": self.eku,
+            "policies": tuple(p.to_dict() for p in self.policies),
+            "ca_issuers_urls": self.ca_issuers_urls,
+            "ocsp_urls": self.ocsp_urls,
+            "crl_urls": self.crl_urls,
             "sha256": self.sha256,
             "sha1": self.sha1,
-            "problems": list(self.problems),
             # The certificate itself (public data), so a page or script can show, copy or re-send it.
             "pem": self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
         }
+        return view
 
 
 def facts_of(certificate: x509.Certificate, cache: dict[int, CertificateFacts] | None = None
              ) -> CertificateFacts:
-    """Facts for a certificate, shared through `cache` (keyed by object identity) when given."""
+    """Facts for a certificate, shared through `cache` (keyed by object identity) when given.
+
+    The facts of a CA certificate are also kept process-wide (known_authorities), so the next
+    diagnosis that meets the same intermediate or root does not read it again.
+    """
     if cache is None:
-        return CertificateFacts(certificate)
+        return _shared_or_new(certificate)
     facts = cache.get(id(certificate))
     if facts is None or facts.certificate is not certificate:
-        facts = cache[id(certificate)] = CertificateFacts(certificate)
+        facts = cache[id(certificate)] = _shared_or_new(certificate)
+    return facts
+
+
+def _shared_or_new(certificate: x509.Certificate) -> CertificateFacts:
+    facts = known_authorities.facts(certificate)
+    if facts is not None:
+        return facts
+    facts = CertificateFacts(certificate)
+    if facts.is_ca:
+        kept = known_authorities.remember(facts)
+        # Another object with the same bytes may be kept already; this one keeps its own facts.
+        return kept if kept.certificate is certificate else facts
     return facts
 
 

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from .certinfo import CertificateFacts
+from .known_authorities import known_authorities
 
 __all__ = [
     "ChainAnalysis",
@@ -51,9 +52,9 @@ class TrustStoreLike(Protocol):
     name: str
     provenance: Mapping[str, object]
 
-    def candidates(self, issuer: x509.Name, key_id: bytes | None) -> list[x509.Certificate]: ...
+    def candidates(self, issuer: x509.Name | bytes, key_id: bytes | None) -> list[x509.Certificate]: ...
 
-    def contains(self, cert: x509.Certificate) -> bool: ...
+    def contains(self, cert: x509.Certificate, *, subject_der: bytes | None = None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,16 @@ def _verify_with_key(child: x509.Certificate, issuer: x509.Certificate) -> str |
 
 
 def _self_signed(facts: CertificateFacts) -> bool:
-    return facts.self_issued and verify_signature(facts.certificate, facts.certificate) is None
+    return facts.self_issued and _remembered_signature(facts, facts) is None
+
+
+def _remembered_signature(child: CertificateFacts, issuer: CertificateFacts) -> str | None:
+    """verify_signature, remembered with the child's facts (a pure function of the two certificates)."""
+    entry = child.signature_checks.get(id(issuer.certificate))
+    if entry is None or entry[0] is not issuer.certificate:
+        entry = (issuer.certificate, verify_signature(child.certificate, issuer.certificate))
+        child.signature_checks[id(issuer.certificate)] = entry
+    return entry[1]
 
 
 # --- choosing the certificate to explain -----------------------------------------------------------
@@ -227,7 +237,9 @@ class _PathBuilder:
     def _store_of(self, certificate: x509.Certificate) -> TrustStoreLike | None:
         key = id(certificate)
         if key not in self._anchor_store:
-            self._anchor_store[key] = next((s for s in self.stores if s.contains(certificate)), None)
+            subject = self.facts(certificate).subject_der
+            self._anchor_store[key] = next((s for s in self.stores
+                                            if s.contains(certificate, subject_der=subject)), None)
         return self._anchor_store[key]
 
     def _extend(self, path: list[x509.Certificate]) -> Iterator[CandidatePath]:
@@ -244,7 +256,7 @@ class _PathBuilder:
             return
         key_id = info.authority_key_id
         anchors = [(anchor, s) for s in self.stores
-                   for anchor in s.candidates(info.issuer_name, key_id)]
+                   for anchor in s.candidates(info.issuer_der, key_id)]
         named = self.by_subject.get(info.issuer_der) or self._by_canonical_subject(info)
         if not anchors and key_id is not None:
             anchors = self._anchors_by_key_id(info, key_id)
@@ -296,11 +308,16 @@ class _PathBuilder:
         return CandidatePath(certificates=tuple(path), anchor=anchor, store=store,
                              problems=tuple(self._validate(path, anchor)))
 
-    def _signature(self, child: x509.Certificate, issuer: x509.Certificate) -> str | None:
-        key = (id(child), id(issuer))
-        if key not in self._signatures:
-            self._signatures[key] = verify_signature(child, issuer)
-        return self._signatures[key]
+    def _signature(self, child: CertificateFacts, issuer: CertificateFacts) -> str | None:
+        # Facts of CA certificates outlive the diagnosis (known_authorities); a shared child keeps
+        # only outcomes against issuers that are shared too, never a reference to a person's own
+        # certificate.
+        if known_authorities.is_known(child.certificate) and not known_authorities.is_known(issuer.certificate):
+            key = (id(child.certificate), id(issuer.certificate))
+            if key not in self._signatures:
+                self._signatures[key] = verify_signature(child.certificate, issuer.certificate)
+            return self._signatures[key]
+        return _remembered_signature(child, issuer)
 
     # --- validation (RFC 5280 section 6.1) --------------------------------------------------------
     def _validate(self, path: list[x509.Certificate], anchor: x509.Certificate | None
@@ -333,7 +350,7 @@ class _PathBuilder:
     def _validate_link(self, facts: list[CertificateFacts], position: int, *, is_anchor: bool
                        ) -> Iterator[PathProblem]:
         child, issuer = facts[position - 1], facts[position]
-        reason = self._signature(child.certificate, issuer.certificate)
+        reason = self._signature(child, issuer)
         if reason is not None:
             yield PathProblem(BAD_SIGNATURE, child.certificate,
                               {"issuer": issuer.label, "reason": reason})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from cryptography import x509
 
@@ -12,6 +12,7 @@ from .chains import build_chains, pick_leaf
 from .expert_sections import sections_for_context
 from .checks import CheckContext, run_checks
 from .inputs import Limits, ParsedInputs, read_inputs
+from .known_authorities import known_authorities
 from .report import Report, build_report
 from .trust import TrustStore, email_trust_store
 
@@ -62,7 +63,7 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     def facts(certificate: x509.Certificate) -> CertificateFacts:
         return facts_of(certificate, cache)
 
-    supplied, unreadable = _screen(dict.fromkeys(s.certificate for s in parsed.certificates))
+    supplied, unreadable = _screen(dict.fromkeys(s.certificate for s in parsed.certificates), facts)
     preferred = [m.signer for m in parsed.messages if m.signer is not None]
     preferred += [p.key_certificate for p in parsed.pkcs12 if p.key_certificate is not None]
     start = pick_leaf(supplied, facts, preferred)
@@ -76,23 +77,28 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     return dataclasses.replace(report, sections=sections_for_context(context, compliance=compliance))
 
 
-def _screen(certificates: Iterable[x509.Certificate]
+def _screen(certificates: Iterable[x509.Certificate],
+            facts: Callable[[x509.Certificate], CertificateFacts]
             ) -> tuple[list[x509.Certificate], list[tuple[x509.Certificate, str]]]:
     """Split off certificates whose names, key or dates cannot be decoded.
 
     cryptography decodes these parts lazily, so a certificate that loaded can still raise on
     first use; such a certificate cannot take part in path building and is reported instead.
+    A CA certificate read in full by an earlier diagnosis (known_authorities) passed already.
     """
     usable, unreadable = [], []
     for certificate in certificates:
+        if known_authorities.is_known(certificate):
+            usable.append(certificate)
+            continue
         try:
-            certificate.subject.public_bytes()
-            certificate.issuer.public_bytes()
+            info = facts(certificate)
+            info.subject_der, info.issuer_der  # noqa: B018
         except Exception:
             unreadable.append((certificate, "its subject or issuer name cannot be decoded"))
             continue
         try:
-            certificate.not_valid_before_utc, certificate.not_valid_after_utc  # noqa: B018
+            info.not_before, info.not_after  # noqa: B018
         except Exception:
             unreadable.append((certificate, "its validity dates cannot be decoded"))
             continue

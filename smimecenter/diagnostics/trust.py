@@ -86,21 +86,24 @@ class TrustStore:
         self.provenance: Mapping[str, object] = MappingProxyType(details)
 
     # -- the contract -------------------------------------------------------------------------------------
-    def candidates(self, issuer: x509.Name, key_id: bytes | None) -> list[x509.Certificate]:
+    def candidates(self, issuer: x509.Name | bytes, key_id: bytes | None) -> list[x509.Certificate]:
         """Anchors named `issuer`; with `key_id` (the child's AKI), those whose SKI matches or who have none.
 
         RFC 5280 section 4.2.1.1: the authority key identifier picks among several keys of one issuer name
         (a re-keyed root); an anchor without SKI cannot be ruled out that way, so it stays a candidate.
         """
-        anchors = self._by_subject.get(issuer.public_bytes(), [])
+        anchors = self._by_subject.get(issuer if isinstance(issuer, bytes) else issuer.public_bytes(), [])
         if key_id is None:
             return [anchor.certificate for anchor in anchors]
         return [anchor.certificate for anchor in anchors
                 if _subject_key_identifier(anchor.certificate) in (key_id, None)]
 
-    def contains(self, cert: x509.Certificate) -> bool:
-        """True when an anchor has the same subject and public key (a cross-signed or re-issued copy counts)."""
-        return self.anchor_for(cert) is not None
+    def contains(self, cert: x509.Certificate, *, subject_der: bytes | None = None) -> bool:
+        """True when an anchor has the same subject and public key (a cross-signed or re-issued copy counts).
+
+        `subject_der` is the certificate's encoded subject when the caller has it already.
+        """
+        return self.anchor_for(cert, subject_der=subject_der) is not None
 
     def __len__(self) -> int:
         return len(self._anchors)
@@ -124,9 +127,9 @@ class TrustStore:
     def anchors(self) -> tuple[Anchor, ...]:
         return tuple(self._anchors)
 
-    def anchor_for(self, cert: x509.Certificate) -> Anchor | None:
+    def anchor_for(self, cert: x509.Certificate, *, subject_der: bytes | None = None) -> Anchor | None:
         """The anchor with the same subject and public key as `cert`, if any."""
-        same_subject = self._by_subject.get(cert.subject.public_bytes(), [])
+        same_subject = self._by_subject.get(subject_der or cert.subject.public_bytes(), [])
         if not same_subject:
             return None
         key = _public_key_der(cert)

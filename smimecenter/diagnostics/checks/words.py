@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from cryptography import x509
@@ -13,6 +14,8 @@ from .registry import Observation
 __all__ = ["describe", "format_moment"]
 
 
+# Every finding about a certificate names its dates; the same CA dates recur in every diagnosis.
+@functools.lru_cache(maxsize=4096)
 def format_moment(moment: dt.datetime) -> str:
     moment = moment.astimezone(dt.timezone.utc)
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"

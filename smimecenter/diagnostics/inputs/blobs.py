@@ -63,7 +63,7 @@ def _read_signed_object(collector: Collector, data: bytes, origin: str, containe
         collector.count_dropped_certificate()
         return
     try:
-        certificate = x509.load_der_x509_certificate(data)
+        certificate = der.load_certificate(data)
     except PARSE_ERRORS as problem:
         certificate_problem: str | None = str(problem)
     else:

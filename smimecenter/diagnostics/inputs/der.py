@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cryptography import x509
 
+from ..known_authorities import known_authorities
 from .tlv import Element, TlvError, children, content, read_element
 
 SEQUENCE = 0x30
@@ -114,4 +115,5 @@ def first_element_bytes(data: bytes) -> bytes:
 
 
 def load_certificate(data: bytes) -> x509.Certificate:
-    return x509.load_der_x509_certificate(data)
+    """Parse a DER certificate; a CA certificate seen before comes back as the object already read."""
+    return known_authorities.certificate(data) or x509.load_der_x509_certificate(data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 
+from ..known_authorities import known_authorities
+
 # asn1crypto parses lazily and raises ValueError/TypeError/KeyError... wherever a damaged field is first
 # touched; cryptography raises ValueError and a few Exception subclasses of its own.
 PARSE_ERRORS: tuple[type[Exception], ...] = (
@@ -29,6 +31,8 @@ def certificate_problem(certificate: x509.Certificate) -> str | None:
     cryptography parses the names, dates and extensions only when first asked; asking here means the rest
     of the engine can read any certificate it is handed without meeting an exception later.
     """
+    if known_authorities.is_known(certificate):
+        return None  # read in full when it was first seen
     try:
         certificate.subject  # noqa: B018
         certificate.issuer  # noqa: B018
