@@ -14,8 +14,6 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import markdown
-
 from smimecenter.learn import frontmatter, rendering
 from smimecenter.learn.content_cache import ContentCache, code_version
 from smimecenter.learn.frontmatter import SECTIONS, FrontMatter, FrontMatterError, Source
@@ -28,8 +26,8 @@ from smimecenter.learn.rendering import (
     render,
 )
 
-# Rendered pages in the disk cache are valid for this renderer and Markdown version only.
-RENDER_VERSION = code_version(rendering.__file__, extra=markdown.__version__)
+# Rendered pages in the disk cache are valid for this renderer code and cmark version only.
+RENDER_VERSION = code_version(rendering.__file__, extra=rendering.RENDERER_VERSION)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_FILE = "glossary.toml"
