@@ -6,8 +6,9 @@ survive. Rendering happens when the text is saved, never per request.
 """
 from __future__ import annotations
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote",
@@ -19,7 +20,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_safe_markdown(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    # Raw HTML goes through cmark untouched so that nh3 removes each disallowed element whole: cmark's own
+    # safe mode would drop the tags but leave what was between them ("alert(1)") standing as text.
+    html = cmarkgfm.markdown_to_html(text or "", options=Options.CMARK_OPT_UNSAFE).rstrip("\n")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
