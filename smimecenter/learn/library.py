@@ -255,13 +255,16 @@ def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMat
 
 
 def _render(cache: ContentCache, body: str, matcher: TermMatcher | None) -> Rendered:
-    return cache.get_or_compute(
+    # Glossary links are added when a page is first served, so the glossary is not part of the key.
+    rendered = cache.get_or_compute(
         "page",
-        "\n".join([RENDER_VERSION, matcher.fingerprint if matcher else "", body]),
-        lambda: render(body, terms=matcher),
+        "\n".join([RENDER_VERSION, body]),
+        lambda: render(body),
         encode_rendered,
         decode_rendered,
     )
+    rendered.terms = matcher
+    return rendered
 
 
 def _check_relations(library: Library) -> None:

@@ -11,8 +11,9 @@ cmarkgfm), plus two additions of the site's own:
 
 Besides the HTML, rendering collects what the rest of the site needs from a
 page: its headings (table of contents, anchors, the link contract), its
-sections as plain text (search), and its internal links (validation). It also
-links the first use of each glossary term.
+sections as plain text (search), and its links (validation). The first use of
+each glossary term is linked when the page is first served (``link_terms``):
+a start-up renders every page but serves few of them.
 
 The HTML comes from cmark, which escapes all text and attribute values; the
 templates mark it safe, so this module is where content is escaped. Whatever
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape, unescape
 from importlib.metadata import version
 
@@ -61,8 +64,13 @@ _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _PINNED_ID = re.compile(r"\s*\{:\s*#([\w-]+)\s*\}\s*$")
 _PINNED_IDS = re.compile(r"\{:\s*#([\w-]+)\s*\}\s*</h[1-6]>")
 
-_ADMONITION = re.compile(r'^!!! ?([\w-]+(?: +[\w-]+)*)(?: +"(.*)")? *$')
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ADMONITION = re.compile(r'!!! ?([\w-]+(?: +[\w-]+)*)(?: +"(.*)")? *$')
+# Lines that open or close fenced code, and lines that may open an admonition.
+_SPECIAL_LINE = re.compile(r"\n(?: {0,3}(`{3,}|~{3,})|!!!)[^\n]*")
+_BODY = re.compile(r"(?:\n(?:(?:    |\t)[^\n]*|[ \t]*(?=\n|$)))*")
+_INDENT = re.compile(r"^(?:    |\t)", re.MULTILINE)
+# Characters that may start inline Markdown (code, emphasis, links, raw HTML, entities, escapes).
+_INLINE_SYNTAX = re.compile(r"[`*_\[\]<>&\\!]")
 
 
 @dataclass(frozen=True)
@@ -91,58 +99,109 @@ class GlossaryTerm:
 
 @dataclass
 class Rendered:
-    html: str
+    """A rendered page: its HTML and what the site collects from it.
+
+    ``body`` is the HTML without glossary links; ``html`` adds them the first
+    time it is asked for (when the page is first served), so loading the
+    library costs only what the index and the link checks need.
+    """
+
+    body: str
     headings: list[Heading] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
-    words: int = 0
+    terms: TermMatcher | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def html(self) -> str:
+        return link_terms(self.body, self.terms) if self.terms is not None else self.body
 
     @property
     def anchors(self) -> set[str]:
         return {heading.anchor for heading in self.headings}
+
+    @cached_property
+    def words(self) -> int:
+        """Words in the page's headings and text; counted when first asked for (a page being served)."""
+        return sum(len(_WORD.findall(s.heading + " " + s.text)) for s in self.sections)
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / WORDS_PER_MINUTE))
 
 
+# A phrase starts a word: the character before it is not a word character, "/", "#", "." or "-" (nor
+# "&", which in HTML text only begins an entity such as "&amp;"). The pattern takes that character in.
+_BEFORE_PHRASE = r"[^\w/#.&-]"
+
+
 class TermMatcher:
-    """Finds glossary phrases in text.
+    """Finds glossary phrases in the text of cmark's HTML.
 
     A phrase with a capital letter ("CSR") matches only as written; an
-    all-lowercase phrase ("root store") matches in any case.
+    all-lowercase phrase ("root store") matches in any case. Where several
+    phrases fit at one place, a phrase as written wins over an any-case one,
+    then the longer over the shorter; matches do not overlap.
     """
 
     def __init__(self, terms: list[GlossaryTerm], *, base_url: str = "/glossary/") -> None:
         self.base_url = base_url
-        # Identifies the glossary in cache keys: a changed definition re-renders every page.
-        self.fingerprint = repr([(t.id, t.term, t.matches, t.short) for t in terms]) + base_url
-        self.by_exact: dict[str, GlossaryTerm] = {}
-        self.by_folded: dict[str, GlossaryTerm] = {}
-        exact, folded = [], []
+        # Phrases are looked for as cmark escapes them ("&" as "&amp;"), the any-case ones in lowercase.
+        self.exact: dict[str, GlossaryTerm] = {}
+        self.folded: dict[str, GlossaryTerm] = {}
         for term in terms:
             for phrase in term.matches:
                 if phrase != phrase.lower():
-                    self.by_exact[phrase] = term
-                    exact.append(phrase)
+                    self.exact[_escape_text(phrase)] = term
                 else:
-                    self.by_folded[phrase] = term
-                    folded.append(phrase)
-        alternatives = [re.escape(p) for p in sorted(exact, key=len, reverse=True)]
-        if folded:
-            alternatives.append(
-                "(?i:" + "|".join(re.escape(p) for p in sorted(folded, key=len, reverse=True)) + ")"
-            )
-        self.pattern = re.compile(r"(?<![\w/#.-])(?:" + "|".join(alternatives) + r")(?![\w])") if alternatives else None
-        # The finished link for each term, attributes escaped once.
+                    self.folded[_escape_text(phrase)] = term
+        self.pattern = _phrase_pattern(self.exact, self.folded)
+        # The opening tag of each term's link, attributes escaped.
         self.links = {
-            term.id: (f'<a class="term" href="{escape(f"{base_url}#{term.id}")}" title="{escape(term.short)}">',
-                      f"{base_url}#{term.id}")
+            term.id: f'<a class="term" href="{escape(f"{base_url}#{term.id}")}" title="{escape(term.short)}">'
             for term in terms
         }
 
     def term_for(self, matched: str) -> GlossaryTerm | None:
-        return self.by_exact.get(matched) or self.by_folded.get(matched.lower())
+        """The term of a phrase as found by ``pattern`` (without the character before it)."""
+        return self.exact.get(matched) or self.folded.get(matched.lower())
+
+
+def _phrase_pattern(exact: Iterable[str], folded: Iterable[str]) -> re.Pattern[str] | None:
+    """One regular expression for all phrases, each with the character before it, shaped for speed.
+
+    Matching the character before a phrase (rather than looking back from the
+    phrase) lets the regex engine skip straight to the places where a word can
+    begin. The phrases form a tree of their characters, so that at any place
+    only the phrases sharing the characters read so far are tried, longest
+    first, phrases as written before any-case ones.
+    """
+    branches = []
+    for phrases, any_case in ((exact, False), (folded, True)):
+        for first, rest in sorted(_tree(phrases).items()):
+            tail = f"(?i:{_endings(rest)})" if any_case else _endings(rest)
+            variants = [first, first.upper()] if any_case and len(first.upper()) == 1 else [first]
+            branches += [re.escape(variant) + tail for variant in dict.fromkeys(variants)]
+    return re.compile(_BEFORE_PHRASE + "(?:" + "|".join(branches) + r")(?!\w)") if branches else None
+
+
+def _tree(phrases: Iterable[str]) -> dict:
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}           # a phrase ends here
+    return root
+
+
+def _endings(node: dict) -> str:
+    """A regular expression for the phrase endings below a node, the longest tried first."""
+    branches = [re.escape(char) + _endings(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{group})?" if "" in node else group
 
 
 def slugify(text: str) -> str:
@@ -190,6 +249,8 @@ def _cmark(text: str) -> str:
 
 def _inline(text: str) -> str:
     """HTML of one line of inline Markdown (an admonition title)."""
+    if not _INLINE_SYNTAX.search(text):
+        return _escape_text(text.strip())
     html = _cmark(text).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
@@ -205,79 +266,61 @@ def _admonitions(text: str) -> str:
     """
     if "!!!" not in text:
         return text
-    lines = text.split("\n")
+    text = "\n" + text                 # so that every line, the first too, follows a newline
     out: list[str] = []
-    fence = ""
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        opening = _FENCE.match(line)
+    copied = 1                          # text[1:copied] is in out
+    fence = ""                          # the opening fence of the code block we are in
+    for line in _SPECIAL_LINE.finditer(text):
+        marker = line.group(1)
         if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
+            if marker and marker[0] == fence[0] and len(marker) >= len(fence) \
+                    and not line.group(0).strip().strip(fence[0]):
                 fence = ""
-            out.append(line)
             continue
-        if opening:
-            fence = opening.group(1)
-            out.append(line)
+        if marker:
+            fence = marker
             continue
-        found = _ADMONITION.match(line)
-        if not found:
-            out.append(line)
+        found = _ADMONITION.match(line.group(0), 1)
+        if not found or line.start() + 1 < copied:
             continue
         kinds, title = found.group(1), found.group(2)
         if title is None:
             title = kinds.split()[0].capitalize()
-        body: list[str] = []
-        while index < len(lines) and (lines[index].startswith(("    ", "\t")) or not lines[index].strip()):
-            body.append(lines[index][4:] if lines[index].startswith("    ") else lines[index][1:])
-            index += 1
-        while body and not body[-1].strip():
-            body.pop()
-            index -= 1
-        out += ["", f'<div class="admonition {kinds}">']
+        # The body: the following lines indented by four spaces (or a tab), blank lines between them included.
+        body = _BODY.match(text, line.end()).group(0).rstrip()
+        out += [text[copied:line.start() + 1], f'\n<div class="admonition {kinds}">\n']
         if title:
-            out.append(f'<p class="admonition-title">{_inline(title)}</p>')
-        out += ["", _admonitions("\n".join(body)), "", "</div>", ""]
-    return "\n".join(out)
+            out.append(f'<p class="admonition-title">{_inline(title)}</p>\n')
+        out += ["\n", _admonitions(_INDENT.sub("", body[1:])), "\n\n</div>\n"]
+        copied = line.end() + len(body)
+    out.append(text[copied:])
+    return "".join(out)
 
 
 class _Finisher:
-    """One pass over cmark's HTML: heading ids and section links, glossary links, and what the site collects."""
+    """One pass over cmark's HTML: heading ids and section links, and what the site collects."""
 
-    def __init__(self, source: str, matcher: TermMatcher | None) -> None:
+    def __init__(self, source: str) -> None:
         self.source = source
-        self.matcher = matcher if matcher is not None and matcher.pattern is not None else None
         self.out: list[str] = []
         self.copied = 0                 # source[:copied] is in self.out
-        self.result = Rendered(html="")
+        self.result = Rendered(body="")
         self.used_ids = set(_PINNED_IDS.findall(source))
-        self.used_terms: set[str] = set()
 
     def run(self) -> Rendered:
         source, result = self.source, self.result
         stack: list[str] = []
-        no_links = 0                    # open elements in which terms are not linked
-        text_start = 0                  # where the text after the last tag starts
         heading_start = heading_end = -1
         section_start, anchor, title = 0, "", ""
         for tag in _TAG.finditer(source):
-            if no_links == 0 and self.matcher is not None and tag.start() > text_start:
-                self._link_terms(text_start, tag.start())
-            text_start = tag.end()
-            name = tag.group(2)
+            closing, name, attributes = tag.groups()
             if name is None:            # comment or declaration
                 continue
             name = name.lower()
-            if tag.group(1):            # end tag
+            if closing:
                 if name in stack:
-                    while stack:
-                        popped = stack.pop()
-                        no_links -= popped in _NO_TERM_LINKS
-                        if popped == name:
-                            break
+                    while stack.pop() != name:
+                        pass
                 if name in _HEADINGS and heading_start >= 0:
                     level = int(name[1])
                     top = not stack and level in (2, 3)
@@ -290,22 +333,18 @@ class _Finisher:
                     heading_start = -1
                 continue
             if name == "a":
-                href = _HREF.search(tag.group(3))
+                href = _HREF.search(attributes)
                 if href:
                     result.links.append(unescape(href.group(1) if href.group(1) is not None else href.group(2)))
-            elif name in _HEADINGS and not tag.group(3):
+            elif name in _HEADINGS and not attributes:
                 # cmark writes headings without attributes; raw HTML headings are left as they are.
                 heading_start, heading_end = tag.start(), tag.end()
-            if name not in _VOID and not tag.group(3).endswith("/"):
+            if name not in _VOID and not attributes.endswith("/"):
                 stack.append(name)
-                no_links += name in _NO_TERM_LINKS
-        if no_links == 0 and self.matcher is not None and len(source) > text_start:
-            self._link_terms(text_start, len(source))
         result.sections.append(Section(anchor, title, _plain(source[section_start:])))
         result.sections[:] = [s for s in result.sections if s.text or s.anchor]
-        result.words = sum(len(_WORD.findall(s.heading + " " + s.text)) for s in result.sections)
         self.out.append(source[self.copied:])
-        result.html = "".join(self.out)
+        result.body = "".join(self.out)
         return result
 
     def _heading(self, level: int, start: int, inner_start: int, end: re.Match[str], top: bool) -> tuple[str, str]:
@@ -330,49 +369,87 @@ class _Finisher:
         self.copied = end.end()
         return anchor, text
 
-    def _link_terms(self, start: int, end: int) -> None:
-        """Link the terms first used in the text source[start:end]."""
-        matcher = self.matcher
-        assert matcher is not None
-        escaped = self.source[start:end]
-        # Match on the text as written, so that "&amp;" is one character and never part of a term.
-        text = unescape(escaped) if "&" in escaped else escaped
-        pieces: list[str] = []
-        cursor = 0
-        for match in matcher.pattern.finditer(text):  # type: ignore[union-attr]
-            term = matcher.term_for(match.group(0))
-            if term is None or term.id in self.used_terms:
-                continue
-            self.used_terms.add(term.id)
-            opening, href = matcher.links[term.id]
-            pieces += [_escape_text(text[cursor:match.start()]), opening, _escape_text(match.group(0)), "</a>"]
-            self.result.links.append(href)
-            cursor = match.end()
-        if pieces:
-            self.out += [self.source[self.copied:start], *pieces, _escape_text(text[cursor:])]
-            self.copied = end
+
+def link_terms(html: str, matcher: TermMatcher) -> str:
+    """``html`` with the first use of each glossary term linked to its definition.
+
+    Never inside headings, links, code, pre, kbd or abbr. The HTML is cmark's
+    (with this module's additions), so every "<" starts a tag.
+    """
+    pattern = matcher.pattern
+    phrases = pattern.finditer(html) if pattern is not None else iter(())
+    phrase = next(phrases, None)
+    out: list[str] = []
+    copied = 0                          # html[:copied] is in out
+    used: set[str] = set()
+    stack: list[str] = []
+    no_links = 0                        # open elements in which terms are not linked
+    text_start = 0                      # where the text after the last tag starts
+
+    def link(phrase: re.Match[str]) -> None:
+        nonlocal copied
+        # A match begins with the character before the phrase (cmark's HTML begins with a tag, not a phrase).
+        start, end = phrase.start() + 1, phrase.end()
+        if no_links or start < text_start:
+            return
+        text = html[start:end]
+        term = matcher.term_for(text)
+        if term is None or term.id in used:
+            return
+        used.add(term.id)
+        out.extend((html[copied:start], matcher.links[term.id], text, "</a>"))
+        copied = end
+
+    for tag in _TAG.finditer(html):
+        while phrase is not None and phrase.start() < tag.start():
+            link(phrase)
+            phrase = next(phrases, None)
+        if phrase is None:
+            break
+        text_start = tag.end()
+        closing, name, attributes = tag.groups()
+        if name is None:
+            continue
+        name = name.lower()
+        if closing:
+            if name in stack:
+                while True:
+                    popped = stack.pop()
+                    no_links -= popped in _NO_TERM_LINKS
+                    if popped == name:
+                        break
+        elif name not in _VOID and not attributes.endswith("/"):
+            stack.append(name)
+            no_links += name in _NO_TERM_LINKS
+    while phrase is not None:
+        link(phrase)
+        phrase = next(phrases, None)
+    if not out:
+        return html
+    out.append(html[copied:])
+    return "".join(out)
 
 
 def encode_rendered(rendered: Rendered) -> dict[str, object]:
     return {
-        "html": rendered.html,
+        "body": rendered.body,
         "headings": [[h.level, h.anchor, h.text] for h in rendered.headings],
         "sections": [[s.anchor, s.heading, s.text] for s in rendered.sections],
         "links": rendered.links,
-        "words": rendered.words,
     }
 
 
 def decode_rendered(data: dict) -> Rendered:
     return Rendered(
-        html=data["html"],
+        body=data["body"],
         headings=[Heading(int(level), anchor, text) for level, anchor, text in data["headings"]],
         sections=[Section(anchor, heading, text) for anchor, heading, text in data["sections"]],
         links=list(data["links"]),
-        words=int(data["words"]),
     )
 
 
 def render(text: str, *, terms: TermMatcher | None = None) -> Rendered:
-    """Render one page's Markdown body."""
-    return _Finisher(_cmark(_admonitions(text)), terms).run()
+    """Render one page's Markdown body; glossary terms are linked when its ``html`` is first used."""
+    rendered = _Finisher(_cmark(_admonitions(text))).run()
+    rendered.terms = terms
+    return rendered
