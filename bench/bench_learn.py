@@ -99,14 +99,14 @@ def thousand_articles() -> None:
         loaded = time.perf_counter() - start
         assert len(library.pages) == 1000, len(library.pages)
         start = time.perf_counter()
-        index = SearchIndex(library, cache=cache)
+        index = SearchIndex(library)
         indexed = time.perf_counter() - start
         print(f"1,000 articles, first start (nothing cached): load+render {loaded:.2f} s, index {indexed:.2f} s, "
               f"total {loaded + indexed:.2f} s")
         start = time.perf_counter()
         library = load_library(root, cache=cache)
         loaded = time.perf_counter() - start
-        SearchIndex(library, cache=cache)
+        SearchIndex(library)
         print(f"1,000 articles, any later start (disk cache): load+index {time.perf_counter() - start:.2f} s "
               f"(target: under 2 s; loading {loaded:.2f} s of it)")
         for query in ("missing intermediate", "p12 wrong password", "outlook", "thunderbird sha-1 signature", "keychain"):

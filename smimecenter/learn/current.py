@@ -33,7 +33,7 @@ def search_index() -> SearchIndex:
     if index is None or index[0] is not current:
         with _lock:
             if _index is None or _index[0] is not current:
-                _index = (current, SearchIndex(current, cache=content_cache()))
+                _index = (current, SearchIndex(current))
             index = _index
     return index[1]
 

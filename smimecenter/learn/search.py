@@ -1,9 +1,10 @@
 """Full-text search over the content library, built once with the library.
 
-An inverted index maps each term to the sections that contain it, with a
+An inverted index maps each term to the pages that contain it, with a
 weight per field: a match in a title counts most, then the summary, then a
 heading, then body text. Scoring is TF-IDF with those weights; the best
-section of each page gives the link and the snippet.
+section of each page found (from its sections' term counts) gives the link
+and the snippet.
 """
 from __future__ import annotations
 
@@ -11,20 +12,16 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from smimecenter.learn.content_cache import ContentCache, code_version
 from smimecenter.learn.library import Library, Page
 
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "heading": 2.5, "body": 1.0}
 MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
 SNIPPET_CHARS = 220
-# Cached term counts are valid for this tokenizer and these weights only.
-SEARCH_VERSION = code_version(__file__)
 # Words so common in this corpus or in English that they only add noise.
 STOPWORDS = frozenset(
     "a an and are as at be but by can do for from has have how i if in into is it its my not of on or "
@@ -36,17 +33,32 @@ _JOINERS = str.maketrans("", "", "#/.'’-")
 
 def tokens(text: str) -> list[str]:
     """Lowercase terms with joiners removed (S/MIME -> smime, PKCS#12 -> pkcs12) and plurals folded."""
-    terms = map(_term, _TOKEN.findall(text))
-    return [term for term in terms if term]
+    return list(filter(None, map(_TERMS.__getitem__, _TOKEN.findall(text))))
 
 
-# The vocabulary of the site is small: normalising each distinct word once makes
-# indexing a thousand pages several times faster. Bounded, as queries add words.
-@lru_cache(maxsize=200_000)
+class _TermCache(dict):
+    """The index term of each word as written ("" for a stopword), worked out once per word.
+
+    The vocabulary of the site is small, so this makes indexing several times
+    faster. Queries add words too: the cache starts again past a bound.
+    """
+
+    LIMIT = 200_000
+
+    def __missing__(self, raw: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        word = raw.lower().translate(_JOINERS)
+        term = self[raw] = "" if word in STOPWORDS else _fold(word)
+        return term
+
+
+_TERMS = _TermCache()
+
+
 def _term(raw: str) -> str:
     """The index term for one word as written, or "" for a stopword."""
-    word = raw.lower().translate(_JOINERS)
-    return "" if word in STOPWORDS else _fold(word)
+    return _TERMS[raw]
 
 
 def _fold(word: str) -> str:
@@ -55,6 +67,16 @@ def _fold(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+# Dampened term frequency, 1 + ln(count): the tenth mention matters less than the first.
+# Worked out once for the counts a section has.
+_TABLED = 1000
+_DAMPENED = [0.0] + [1 + math.log(count) for count in range(1, _TABLED)]
+
+
+def _dampened(count: int) -> float:
+    return _DAMPENED[count] if count < _TABLED else 1 + math.log(count)
 
 
 @dataclass(frozen=True)
@@ -74,52 +96,49 @@ class QueryProblem(ValueError):
     """A query we cannot usefully answer; the message is shown to the reader."""
 
 
-def page_terms(page: Page) -> tuple[dict[str, float], list[dict[str, float]]]:
-    """Weighted term frequencies of a whole page and of each of its sections."""
+@dataclass(frozen=True)
+class _SectionTerms:
+    """How often each term appears in one section's heading and in its text."""
+
+    heading: Counter[str]
+    body: Counter[str]
+
+    def weight(self, term: str) -> float:
+        heading, body = self.heading[term], self.body[term]
+        return (FIELD_WEIGHTS["heading"] * _dampened(heading) if heading else 0.0) + (
+            FIELD_WEIGHTS["body"] * _dampened(body) if body else 0.0)
+
+
+def page_terms(page: Page) -> tuple[dict[str, float], list[_SectionTerms]]:
+    """Weighted term frequencies of a whole page, and the term counts of each of its sections."""
     whole: dict[str, float] = defaultdict(float)
-    _count(whole, None, page.title, "title")
-    _count(whole, None, page.summary, "summary")
-    parts = []
+    sections = []
+    for text, field in ((page.title, "title"), (page.summary, "summary")):
+        _add(whole, Counter(tokens(text)), FIELD_WEIGHTS[field])
+    heading_weight, body_weight = FIELD_WEIGHTS["heading"], FIELD_WEIGHTS["body"]
     for section in page.rendered.sections:
-        part: dict[str, float] = defaultdict(float)
-        _count(part, whole, section.heading, "heading")
-        _count(part, whole, section.text, "body")
-        parts.append(dict(part))
-    return dict(whole), parts
+        terms = _SectionTerms(Counter(tokens(section.heading)), Counter(tokens(section.text)))
+        _add(whole, terms.heading, heading_weight)
+        _add(whole, terms.body, body_weight)
+        sections.append(terms)
+    return whole, sections
 
 
-def _count(into: dict[str, float], also: dict[str, float] | None, text: str, field: str) -> None:
-    weight = FIELD_WEIGHTS[field]
-    for term, count in Counter(tokens(text)).items():
-        # Dampened term frequency: the tenth mention matters less than the first.
-        value = weight * (1 + math.log(count))
-        into[term] += value
-        if also is not None:
-            also[term] += value
-
-
-def _terms_key(page: Page) -> str:
-    texts = [SEARCH_VERSION, page.title, page.summary]
-    for section in page.rendered.sections:
-        texts += [section.heading, section.text]
-    return "\x00".join(texts)
+def _add(into: dict[str, float], counts: Counter[str], weight: float) -> None:
+    for term, count in counts.items():
+        into[term] += weight * (_DAMPENED[count] if count < _TABLED else 1 + math.log(count))
 
 
 class SearchIndex:
-    def __init__(self, library: Library, *, cache: ContentCache | None = None) -> None:
-        cache = cache or ContentCache(None)
+    def __init__(self, library: Library) -> None:
         self.pages: list[Page] = list(library.pages.values())
         # term -> {page index: weighted frequency}
         self.page_postings: dict[str, dict[int, float]] = defaultdict(dict)
-        # term -> {page index: {section index: weighted frequency}}: picks the section to link to.
-        self.section_postings: dict[str, dict[int, dict[int, float]]] = defaultdict(dict)
+        # page index -> term counts of each section: picks the section to link to.
+        self.section_terms: list[list[_SectionTerms]] = []
         for number, page in enumerate(self.pages):
-            whole, parts = cache.get_or_compute(
-                "terms", _terms_key(page), lambda page=page: page_terms(page), list, tuple
-            )
-            for index, part in enumerate(parts):
-                for term, value in part.items():
-                    self.section_postings[term].setdefault(number, {})[index] = value
+            whole, sections = page_terms(page)
+            self.section_terms.append(sections)
             for term, value in whole.items():
                 self.page_postings[term][number] = value
         self.idf = {
@@ -144,13 +163,17 @@ class SearchIndex:
 
     def _hit(self, number: int, terms: list[str], score: float) -> Hit:
         page = self.pages[number]
-        section_scores: dict[int, float] = defaultdict(float)
-        for term in terms:
-            for section, value in self.section_postings[term].get(number, {}).items():
-                section_scores[section] += value * self.idf[term]
-        section = None
-        if section_scores:
-            section = page.rendered.sections[max(section_scores, key=section_scores.__getitem__)]
+        # The best-scoring section; on a tie, the one holding the earliest query word, then the first.
+        section, best = None, (0.0, 0)
+        for index, counts in enumerate(self.section_terms[number]):
+            value, first = 0.0, None
+            for position, term in enumerate(terms):
+                weight = counts.weight(term)
+                if weight:
+                    value += weight * self.idf[term]
+                    first = position if first is None else first
+            if first is not None and (section is None or (value, -first) > best):
+                section, best = page.rendered.sections[index], (value, -first)
         return Hit(
             page=page,
             anchor=section.anchor if section else "",
