@@ -1,10 +1,15 @@
-"""A disk cache of work derived from content files (rendered HTML, search terms).
+"""A disk cache of work derived from content files (rendered pages).
 
-Rendering Markdown is the slowest step of start-up (about 7 ms per page).
 Results are kept on disk under a key made of the input text and the code that
 produced them, so a restart, or a second worker process, renders only pages
 that changed. Entries are JSON (never pickle): reading the cache cannot run code.
-A cache that cannot be written (read-only disk) is simply skipped.
+
+All entries of one kind live in one file, read once and written once: a
+thousand small files cost more to create than the pages cost to render. The
+file is written after a load that computed something new (or no longer
+needed an entry), atomically, and holds exactly the entries that load used,
+so it never fills up with pages that are gone. A cache that cannot be written
+(read-only disk) is simply skipped.
 """
 from __future__ import annotations
 
@@ -28,8 +33,13 @@ def code_version(*sources: str | Path, extra: str = "") -> str:
 
 
 class ContentCache:
+    """Call ``get_or_compute`` for each entry of a load, then ``save`` once."""
+
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
+        self._stored: dict[str, dict[str, Any]] = {}    # kind -> entries read from disk
+        self._used: dict[str, dict[str, Any]] = {}      # kind -> entries used since the last save
+        self._changed: set[str] = set()                 # kinds with an entry computed since the last save
 
     def get_or_compute(
         self,
@@ -42,23 +52,58 @@ class ContentCache:
         if self.directory is None:
             return compute()
         key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
-        path = self.directory / kind / key[:2] / f"{key}.json"
-        try:
-            return decode(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass
+        used = self._used.setdefault(kind, {})
+        data = self._entries(kind).get(key)
+        if data is not None:
+            try:
+                value = decode(data)
+            except (ValueError, KeyError, TypeError, IndexError):
+                pass
+            else:
+                used[key] = data
+                return value
         value = compute()
-        self._write(path, encode(value))
+        used[key] = encode(value)
+        self._changed.add(kind)
         return value
+
+    def save(self) -> None:
+        """Write each kind whose entries changed since it was read; forget what was read."""
+        for kind, used in self._used.items():
+            if kind in self._changed or used.keys() != self._stored.get(kind, {}).keys():
+                self._write(self._path(kind), used)
+        self._stored, self._used, self._changed = {}, {}, set()
+
+    def _path(self, kind: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{kind}.json"
+
+    def _entries(self, kind: str) -> dict[str, Any]:
+        entries = self._stored.get(kind)
+        if entries is None:
+            try:
+                entries = json.loads(self._path(kind).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                entries = {}
+            if not isinstance(entries, dict):
+                entries = {}
+            self._stored[kind] = entries
+        return entries
 
     @staticmethod
     def _write(path: Path, data: Any) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # json.dumps, not json.dump: only dumps uses the C encoder.
+            text = json.dumps(data, separators=(",", ":"))
             # Write then rename, so a reader never sees half a file.
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, separators=(",", ":"))
-            os.replace(temporary, path)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, path)
+            except OSError:
+                os.unlink(temporary)
+                raise
         except OSError:
             pass

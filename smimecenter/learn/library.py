@@ -162,6 +162,7 @@ def load_library(content_dir: Path, *, cache: ContentCache | None = None) -> Lib
     matcher = _load_glossary(content_dir, library, cache)
     for path in sorted(content_dir.glob("*/*.md")):
         _load_page(path, content_dir, library, matcher, cache)
+    cache.save()
     _check_relations(library)
     _check_links(library)
     return library
