@@ -2,9 +2,17 @@
 
 TOML rather than YAML: the standard library reads it (``tomllib``), dates are
 real dates, and there are no surprising implicit types.
+
+``tomllib`` is written in Python and takes about 0.2 ms for a page's block,
+a fifth of what loading a page costs otherwise. The plain lines front matter
+is made of (``key = "text"``, a whole number, a date, a one-line list of
+texts, ``[[sources]]``) are read by a few regular expressions instead; any
+other line, and any block that would be an error, goes to ``tomllib``, so
+the result is always what ``tomllib`` gives.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -52,9 +60,64 @@ def split(text: str) -> tuple[str, str]:
     raise FrontMatterError("the front-matter block is never closed by a second '+++' line")
 
 
+# A TOML basic string without escapes; TOML forbids control characters other than tab in strings and comments.
+_TEXT = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_COMMENT = r"(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
+_KEY_VALUE = re.compile(
+    r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    rf"(?:({_TEXT})|(0|[+-]?[1-9][0-9]*)|([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})"
+    rf"|\[((?:[ \t]*{_TEXT}[ \t]*,)*[ \t]*(?:{_TEXT}[ \t]*)?)\])"
+    rf"[ \t]*{_COMMENT}"
+)
+_TABLE_ARRAY = re.compile(rf"[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\][ \t]*{_COMMENT}")
+_NOTHING = re.compile(rf"[ \t]*{_COMMENT}")
+_ITEM = re.compile(_TEXT)
+
+
+def _plain_toml(block: str) -> dict[str, Any] | None:
+    """The block read as ``tomllib`` would, when it has only plain lines; None otherwise."""
+    if "\r" in block:
+        return None
+    data: dict[str, Any] = {}
+    table = data
+    arrays: set[str] = set()        # names declared by [[name]]
+    for line in block.split("\n"):
+        found = _KEY_VALUE.fullmatch(line)
+        if found:
+            key, text, number, day, items = found.groups()
+            if key in table:
+                return None
+            if text is not None:
+                table[key] = text[1:-1]
+            elif number is not None:
+                table[key] = int(number)
+            elif day is not None:
+                try:
+                    table[key] = date.fromisoformat(day)
+                except ValueError:
+                    return None
+            else:
+                table[key] = [item[1:-1] for item in _ITEM.findall(items)]
+            continue
+        found = _TABLE_ARRAY.fullmatch(line)
+        if found:
+            name = found.group(1)
+            if name in data and name not in arrays:
+                return None
+            arrays.add(name)
+            table = {}
+            data.setdefault(name, []).append(table)
+            continue
+        if not _NOTHING.fullmatch(line):
+            return None
+    return data
+
+
 def parse(block: str) -> FrontMatter:
     try:
-        data = tomllib.loads(block)
+        data = _plain_toml(block)
+        if data is None:
+            data = tomllib.loads(block)
     except tomllib.TOMLDecodeError as exc:
         raise FrontMatterError(f"front matter is not valid TOML: {exc}") from None
     unknown = sorted(set(data) - REQUIRED_KEYS - OPTIONAL_KEYS)
