@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from smimecenter.learn.library import Library, Page
 
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "heading": 2.5, "body": 1.0}
+_HEADING_WEIGHT, _BODY_WEIGHT = FIELD_WEIGHTS["heading"], FIELD_WEIGHTS["body"]
 MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
 SNIPPET_CHARS = 220
@@ -27,13 +29,17 @@ STOPWORDS = frozenset(
     "a an and are as at be but by can do for from has have how i if in into is it its my not of on or "
     "so that the their them then there these this to was what when where which who why will with you your".split()
 )
-_TOKEN = re.compile(r"[^\W_]+(?:[#/.'’-][^\W_]+)*")
+# Runs of letters and digits, joined by single joiners ("S/MIME", "PKCS#12", "don't").
+_TOKEN = re.compile(r"[^\W_]++(?:[#/.'’-][^\W_]++)*+")
+# The same for a text without "_", where \w (letters, digits, "_") is quicker to test than [^\W_].
+_TOKEN_WITHOUT_UNDERSCORE = re.compile(r"\w++(?:[#/.'’-]\w++)*+")
 _JOINERS = str.maketrans("", "", "#/.'’-")
 
 
 def tokens(text: str) -> list[str]:
     """Lowercase terms with joiners removed (S/MIME -> smime, PKCS#12 -> pkcs12) and plurals folded."""
-    return list(filter(None, map(_TERMS.__getitem__, _TOKEN.findall(text))))
+    words = (_TOKEN if "_" in text else _TOKEN_WITHOUT_UNDERSCORE).findall(text)
+    return list(filter(None, map(_TERMS.__getitem__, words)))
 
 
 class _TermCache(dict):
@@ -96,17 +102,17 @@ class QueryProblem(ValueError):
     """A query we cannot usefully answer; the message is shown to the reader."""
 
 
-@dataclass(frozen=True)
-class _SectionTerms:
+class _SectionTerms(NamedTuple):
     """How often each term appears in one section's heading and in its text."""
 
     heading: Counter[str]
     body: Counter[str]
 
     def weight(self, term: str) -> float:
-        heading, body = self.heading[term], self.body[term]
-        return (FIELD_WEIGHTS["heading"] * _dampened(heading) if heading else 0.0) + (
-            FIELD_WEIGHTS["body"] * _dampened(body) if body else 0.0)
+        """The term's weighted frequency in the section (0 when absent)."""
+        heading, body = self.heading.get(term), self.body.get(term)
+        return (_HEADING_WEIGHT * _dampened(heading) if heading else 0.0) + (
+            _BODY_WEIGHT * _dampened(body) if body else 0.0)
 
 
 def page_terms(page: Page) -> tuple[dict[str, float], list[_SectionTerms]]:
@@ -115,11 +121,10 @@ def page_terms(page: Page) -> tuple[dict[str, float], list[_SectionTerms]]:
     sections = []
     for text, field in ((page.title, "title"), (page.summary, "summary")):
         _add(whole, Counter(tokens(text)), FIELD_WEIGHTS[field])
-    heading_weight, body_weight = FIELD_WEIGHTS["heading"], FIELD_WEIGHTS["body"]
     for section in page.rendered.sections:
         terms = _SectionTerms(Counter(tokens(section.heading)), Counter(tokens(section.text)))
-        _add(whole, terms.heading, heading_weight)
-        _add(whole, terms.body, body_weight)
+        _add(whole, terms.heading, _HEADING_WEIGHT)
+        _add(whole, terms.body, _BODY_WEIGHT)
         sections.append(terms)
     return whole, sections
 
