@@ -59,7 +59,7 @@ def with_notes(body: str, notes: Mapping[str, Sequence[str]]) -> str:
 
 
 def _after_heading(body: str, anchor: str) -> int | None:
-    # Markdown writes `<h2 id="...">`; a heading with a class from `{: .x }` has more attributes around it.
+    # The renderer writes `<h2 id="...">`; a heading written as raw HTML may have more attributes around the id.
     start = body.find(f'<h2 id="{escape(anchor)}"')
     if start < 0:
         start = body.find(f'<h3 id="{escape(anchor)}"')
