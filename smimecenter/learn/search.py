@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,8 +39,12 @@ _JOINERS = str.maketrans("", "", "#/.'’-")
 
 def tokens(text: str) -> list[str]:
     """Lowercase terms with joiners removed (S/MIME -> smime, PKCS#12 -> pkcs12) and plurals folded."""
+    return list(_terms(text))
+
+
+def _terms(text: str) -> Iterator[str]:
     words = (_TOKEN if "_" in text else _TOKEN_WITHOUT_UNDERSCORE).findall(text)
-    return list(filter(None, map(_TERMS.__getitem__, words)))
+    return filter(None, map(_TERMS.__getitem__, words))
 
 
 class _TermCache(dict):
@@ -120,9 +125,9 @@ def page_terms(page: Page) -> tuple[dict[str, float], list[_SectionTerms]]:
     whole: dict[str, float] = defaultdict(float)
     sections = []
     for text, field in ((page.title, "title"), (page.summary, "summary")):
-        _add(whole, Counter(tokens(text)), FIELD_WEIGHTS[field])
+        _add(whole, Counter(_terms(text)), FIELD_WEIGHTS[field])
     for section in page.rendered.sections:
-        terms = _SectionTerms(Counter(tokens(section.heading)), Counter(tokens(section.text)))
+        terms = _SectionTerms(Counter(_terms(section.heading)), Counter(_terms(section.text)))
         _add(whole, terms.heading, _HEADING_WEIGHT)
         _add(whole, terms.body, _BODY_WEIGHT)
         sections.append(terms)
