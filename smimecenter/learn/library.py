@@ -6,9 +6,12 @@ library is rebuilt when a file under ``content/`` changes, which costs one
 """
 from __future__ import annotations
 
+import gc
 import re
 import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -156,15 +159,34 @@ class Library:
         return None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building the library or its index.
+
+    A build creates a great many objects that all stay alive; the collector
+    would walk them again each time the heap grows and free nothing (about
+    5% of a first start). Nothing built here forms reference cycles.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_library(content_dir: Path, *, cache: ContentCache | None = None) -> Library:
     library = Library()
     cache = cache or ContentCache(None)
-    matcher = _load_glossary(content_dir, library, cache)
-    for path in sorted(content_dir.glob("*/*.md")):
-        _load_page(path, content_dir, library, matcher, cache)
-    cache.save()
-    _check_relations(library)
-    _check_links(library)
+    with collector_paused():
+        matcher = _load_glossary(content_dir, library, cache)
+        for path in sorted(content_dir.glob("*/*.md")):
+            _load_page(path, content_dir, library, matcher, cache)
+        cache.save()
+        _check_relations(library)
+        _check_links(library)
     return library
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from smimecenter.learn.library import Library, Page
+from smimecenter.learn.library import Library, Page, collector_paused
 
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "heading": 2.5, "body": 1.0}
 _HEADING_WEIGHT, _BODY_WEIGHT = FIELD_WEIGHTS["heading"], FIELD_WEIGHTS["body"]
@@ -146,11 +146,12 @@ class SearchIndex:
         self.page_postings: dict[str, dict[int, float]] = defaultdict(dict)
         # page index -> term counts of each section: picks the section to link to.
         self.section_terms: list[list[_SectionTerms]] = []
-        for number, page in enumerate(self.pages):
-            whole, sections = page_terms(page)
-            self.section_terms.append(sections)
-            for term, value in whole.items():
-                self.page_postings[term][number] = value
+        with collector_paused():
+            for number, page in enumerate(self.pages):
+                whole, sections = page_terms(page)
+                self.section_terms.append(sections)
+                for term, value in whole.items():
+                    self.page_postings[term][number] = value
         self.idf = {
             term: math.log(1 + len(self.pages) / len(postings)) for term, postings in self.page_postings.items()
         }
