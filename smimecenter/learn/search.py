@@ -44,7 +44,7 @@ def tokens(text: str) -> list[str]:
 
 def _terms(text: str) -> Iterator[str]:
     words = (_TOKEN if "_" in text else _TOKEN_WITHOUT_UNDERSCORE).findall(text)
-    return filter(None, map(_TERMS.__getitem__, words))
+    return filter(None, map(_term, words))
 
 
 class _TermCache(dict):
@@ -67,9 +67,8 @@ class _TermCache(dict):
 _TERMS = _TermCache()
 
 
-def _term(raw: str) -> str:
-    """The index term for one word as written, or "" for a stopword."""
-    return _TERMS[raw]
+# The index term for one word as written, or "" for a stopword (a C-level call: highlighting makes many).
+_term = _TERMS.__getitem__
 
 
 def _fold(word: str) -> str:
@@ -176,12 +175,13 @@ class SearchIndex:
         page = self.pages[number]
         # The best-scoring section; on a tie, the one holding the earliest query word, then the first.
         section, best = None, (0.0, 0)
+        idfs = [self.idf[term] for term in terms]
         for index, counts in enumerate(self.section_terms[number]):
             value, first = 0.0, None
             for position, term in enumerate(terms):
                 weight = counts.weight(term)
                 if weight:
-                    value += weight * self.idf[term]
+                    value += weight * idfs[position]
                     first = position if first is None else first
             if first is not None and (section is None or (value, -first) > best):
                 section, best = page.rendered.sections[index], (value, -first)
