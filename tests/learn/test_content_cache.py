@@ -22,7 +22,7 @@ def test_a_second_load_reads_rendered_pages_from_the_cache(tmp_path: Path, monke
     assert second.pages["why-trust-fails"].rendered == first.pages["why-trust-fails"].rendered
 
 
-def test_a_changed_glossary_renders_pages_again(tmp_path: Path) -> None:
+def test_a_changed_glossary_shows_in_cached_pages(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", SAMPLE)
     cache = ContentCache(tmp_path / "cache")
     load_library(content, cache=cache)
