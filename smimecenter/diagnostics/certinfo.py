@@ -409,7 +409,7 @@ class CertificateFacts:
     @cached_property
     def _report_view(self) -> dict[str, object]:
         """The report's fields for this certificate, computed once (tuples where to_dict gives lists)."""
-        view = {
+        return {
             "subject": self.subject,
             "issuer": self.issuer,
             "common_name": self.common_name,
@@ -431,7 +431,6 @@ class CertificateFacts:
             # The certificate itself (public data), so a page or script can show, copy or re-send it.
             "pem": self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
         }
-        return view
 
 
 def facts_of(certificate: x509.Certificate, cache: dict[int, CertificateFacts] | None = None

@@ -158,10 +158,14 @@ def _self_signed(facts: CertificateFacts) -> bool:
 def _remembered_signature(child: CertificateFacts, issuer: CertificateFacts) -> str | None:
     """verify_signature, remembered with the child's facts (a pure function of the two certificates)."""
     entry = child.signature_checks.get(id(issuer.certificate))
-    if entry is None or entry[0] is not issuer.certificate:
-        entry = (issuer.certificate, verify_signature(child.certificate, issuer.certificate))
-        child.signature_checks[id(issuer.certificate)] = entry
-    return entry[1]
+    if entry is not None and entry[0] is issuer.certificate:
+        return entry[1]
+    outcome = verify_signature(child.certificate, issuer.certificate)
+    # The facts of a CA outlive the diagnosis (known_authorities): they never keep a reference to a
+    # certificate that is not kept too, such as a person's own.
+    if not known_authorities.is_known(child.certificate) or known_authorities.is_known(issuer.certificate):
+        child.signature_checks[id(issuer.certificate)] = (issuer.certificate, outcome)
+    return outcome
 
 
 # --- choosing the certificate to explain -----------------------------------------------------------
@@ -227,7 +231,6 @@ class _PathBuilder:
             seen.add(certificate)
             self.by_subject.setdefault(facts(certificate).subject_der, []).append(certificate)
         self.finished = 0
-        self._signatures: dict[tuple[int, int], str | None] = {}
         self._anchor_store: dict[int, TrustStoreLike | None] = {}
         self._canonical_index: dict[tuple, list[x509.Certificate]] | None = None
 
@@ -308,17 +311,6 @@ class _PathBuilder:
         return CandidatePath(certificates=tuple(path), anchor=anchor, store=store,
                              problems=tuple(self._validate(path, anchor)))
 
-    def _signature(self, child: CertificateFacts, issuer: CertificateFacts) -> str | None:
-        # Facts of CA certificates outlive the diagnosis (known_authorities); a shared child keeps
-        # only outcomes against issuers that are shared too, never a reference to a person's own
-        # certificate.
-        if known_authorities.is_known(child.certificate) and not known_authorities.is_known(issuer.certificate):
-            key = (id(child.certificate), id(issuer.certificate))
-            if key not in self._signatures:
-                self._signatures[key] = verify_signature(child.certificate, issuer.certificate)
-            return self._signatures[key]
-        return _remembered_signature(child, issuer)
-
     # --- validation (RFC 5280 section 6.1) --------------------------------------------------------
     def _validate(self, path: list[x509.Certificate], anchor: x509.Certificate | None
                   ) -> Iterator[PathProblem]:
@@ -350,7 +342,7 @@ class _PathBuilder:
     def _validate_link(self, facts: list[CertificateFacts], position: int, *, is_anchor: bool
                        ) -> Iterator[PathProblem]:
         child, issuer = facts[position - 1], facts[position]
-        reason = self._signature(child, issuer)
+        reason = _remembered_signature(child, issuer)
         if reason is not None:
             yield PathProblem(BAD_SIGNATURE, child.certificate,
                               {"issuer": issuer.label, "reason": reason})

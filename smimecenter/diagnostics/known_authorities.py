@@ -33,8 +33,8 @@ class KnownAuthorities:
         self._lock = threading.Lock()
         # DER bytes -> facts (whose .certificate is the one object handed out for those bytes)
         self._by_der: OrderedDict[bytes, CertificateFacts] = OrderedDict()
-        # id(certificate) -> (DER, facts); facts hold the certificate, so the id stays its own
-        self._by_id: dict[int, tuple[bytes, CertificateFacts]] = {}
+        # id(certificate) -> facts; the facts hold the certificate, so the id stays its own
+        self._by_id: dict[int, CertificateFacts] = {}
 
     def __len__(self) -> int:
         return len(self._by_der)
@@ -50,10 +50,8 @@ class KnownAuthorities:
         return facts.certificate
 
     def facts(self, certificate: x509.Certificate) -> CertificateFacts | None:
-        entry = self._by_id.get(id(certificate))
-        if entry is None or entry[1].certificate is not certificate:
-            return None
-        return entry[1]
+        facts = self._by_id.get(id(certificate))
+        return facts if facts is not None and facts.certificate is certificate else None
 
     def is_known(self, certificate: x509.Certificate) -> bool:
         return self.facts(certificate) is not None
@@ -72,7 +70,7 @@ class KnownAuthorities:
                 self._by_der.move_to_end(der)
                 return kept
             self._by_der[der] = facts
-            self._by_id[id(facts.certificate)] = (der, facts)
+            self._by_id[id(facts.certificate)] = facts
             while len(self._by_der) > self.capacity:
                 _, evicted = self._by_der.popitem(last=False)
                 self._by_id.pop(id(evicted.certificate), None)

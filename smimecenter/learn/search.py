@@ -135,7 +135,7 @@ def page_terms(page: Page) -> tuple[dict[str, float], list[_SectionTerms]]:
 
 def _add(into: dict[str, float], counts: Counter[str], weight: float) -> None:
     for term, count in counts.items():
-        into[term] += weight * (_DAMPENED[count] if count < _TABLED else 1 + math.log(count))
+        into[term] += weight * _dampened(count)
 
 
 class SearchIndex:

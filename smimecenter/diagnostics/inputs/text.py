@@ -24,6 +24,7 @@ _LABEL_KINDS = {
     "DH PARAMETERS": "set of Diffie-Hellman parameters (not a key or certificate)",
 }
 
+
 def looks_like_der(data: bytes) -> bool:
     """A DER/BER SEQUENCE filling the whole blob (trailing NULs or whitespace from file padding allowed)."""
     if not data or data[0] != 0x30:
@@ -33,6 +34,7 @@ def looks_like_der(data: bytes) -> bool:
     except TlvError:
         return False
     return not data[end:].strip(b"\x00\r\n \t")
+
 
 def _leading_der(data: bytes) -> bytes | None:
     if not data or data[0] != 0x30:
@@ -44,6 +46,7 @@ def _leading_der(data: bytes) -> bytes | None:
     leading = data[:end]
     return leading if der.classify(leading) != der.UNKNOWN else None
 
+
 def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
@@ -53,6 +56,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
 
 def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, nested: bool = False) -> None:
     is_text = sniff.is_text(data) or data.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -90,6 +94,7 @@ def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, neste
         return
     collector.unreadable(origin, sniff.guess_text(content))
 
+
 def bare_base64(data: bytes) -> bytes | None:
     """Decode a text that is nothing but base64 (line breaks, indentation and quoting allowed)."""
     allowed = _BASE64_ALPHABET + _URLSAFE_EXTRA + _IGNORED_IN_BASE64
@@ -109,11 +114,13 @@ def bare_base64(data: bytes) -> bytes | None:
     except (binascii.Error, ValueError):
         return None
 
+
 def read_pem_blocks(collector: Collector, blocks: list[pem.PemBlock], origin: str) -> None:
     numbered = len(blocks) > 1
     for number, block in enumerate(blocks, start=1):
         where = f"{origin}, block {number}" if numbered else origin
         read_pem_block(collector, block, where)
+
 
 def read_pem_block(collector: Collector, block: pem.PemBlock, origin: str) -> None:
     label = block.label
