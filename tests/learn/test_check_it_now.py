@@ -45,7 +45,7 @@ def test_every_troubleshooting_page_opens_with_the_box_linking_to_the_check_with
 
 def test_the_box_says_what_the_check_looks_for_escaped(client: Client) -> None:
     html = client.get("/troubleshooting/issued-by-unknown-ca/").content.decode()
-    assert "it looks for a chain that ends at a root &lt;i&gt;mail apps&lt;/i&gt; do not trust." in html
+    assert "The certificate check looks for a chain that ends at a root &lt;i&gt;mail apps&lt;/i&gt; do not trust." in html
     assert "<i>mail apps</i>" not in html
 
 
