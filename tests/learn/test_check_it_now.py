@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from smimecenter.learn import current
+from smimecenter.learn.library import load_library
 
 from .conftest import SAMPLE, page, write_content
 
@@ -85,3 +87,14 @@ def test_the_check_without_context_shows_no_note(client: Client) -> None:
     html = client.get("/tools/diagnose/").content.decode()
     assert "Check an S/MIME certificate" in html
     assert "You came from" not in html
+
+
+REAL_LIBRARY = load_library(settings.CONTENT_DIR)
+
+
+@pytest.mark.parametrize("slug", sorted(page.slug for page in REAL_LIBRARY.section("troubleshooting")))
+def test_every_real_troubleshooting_page_says_what_the_check_looks_for(slug: str) -> None:
+    check_for = REAL_LIBRARY.pages[slug].meta.check_for
+    assert check_for, f"{slug} has no check_for in its front matter"
+    # It is read after "The check looks for": a short phrase, not a sentence of its own.
+    assert not check_for.endswith(".") and len(check_for) <= 200
