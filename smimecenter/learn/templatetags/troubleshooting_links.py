@@ -14,7 +14,10 @@ def came_from_troubleshooting(slug: object) -> dict[str, object]:
 
     The value is only ever a dictionary key, so what a link carries is never echoed back as is.
     """
-    page = current.library().pages.get(str(slug or "")[:100])
+    text = str(slug or "")[:100]
+    if not text:
+        return {"page": None}  # the plain check page never waits for the library to load
+    page = current.library().pages.get(text)
     if page is None or page.section != "troubleshooting":
         return {"page": None}
     return {"page": page}
