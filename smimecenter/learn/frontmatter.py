@@ -21,7 +21,7 @@ from typing import Any
 DELIMITER = "+++"
 
 REQUIRED_KEYS = frozenset({"title", "summary", "section", "updated", "sources"})
-OPTIONAL_KEYS = frozenset({"order", "related", "redirect_from", "audience", "applies_to"})
+OPTIONAL_KEYS = frozenset({"order", "related", "redirect_from", "audience", "applies_to", "check_for"})
 SECTIONS = ("learn", "guides", "troubleshooting")
 
 
@@ -47,6 +47,8 @@ class FrontMatter:
     redirect_from: tuple[str, ...] = ()
     audience: str = ""
     applies_to: str = ""
+    # Troubleshooting pages: what the certificate check looks for when reached from the page.
+    check_for: str = ""
 
 
 def split(text: str) -> tuple[str, str]:
@@ -137,6 +139,7 @@ def parse(block: str) -> FrontMatter:
         redirect_from=_slugs(data, "redirect_from"),
         audience=_text(data, "audience", required=False),
         applies_to=_text(data, "applies_to", required=False),
+        check_for=_text(data, "check_for", required=False),
     )
 
 
