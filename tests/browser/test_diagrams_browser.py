@@ -15,6 +15,7 @@ PAGES_WITH_DIAGRAMS = (
     "/learn/smime-lifecycle/",
     "/learn/what-is-pkcs12/",
     "/learn/subjectaltname-email-identity/",
+    "/learn/what-is-a-csr/",
 )
 
 
