@@ -24,6 +24,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def code_version(*sources: str | Path, extra: str = "") -> str:
     """A salt that changes whenever one of the given source files changes."""
     digest = hashlib.sha256(extra.encode())
@@ -33,7 +37,7 @@ def code_version(*sources: str | Path, extra: str = "") -> str:
 
 
 class ContentCache:
-    """Call ``get_or_compute`` for each entry of a load, then ``save`` once."""
+    """``get`` each entry of a load (``put`` what had to be computed), then ``save`` once."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -41,31 +45,27 @@ class ContentCache:
         self._used: dict[str, dict[str, Any]] = {}      # kind -> entries used since the last save
         self._changed: set[str] = set()                 # kinds with an entry computed since the last save
 
-    def get_or_compute(
-        self,
-        kind: str,
-        key_text: str,
-        compute: Callable[[], T],
-        encode: Callable[[T], Any],
-        decode: Callable[[Any], T],
-    ) -> T:
+    def get(self, kind: str, key_text: str, decode: Callable[[Any], T]) -> T | None:
+        """The entry stored under ``key_text``, or None when there is none (or it cannot be decoded)."""
         if self.directory is None:
-            return compute()
-        key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
-        used = self._used.setdefault(kind, {})
+            return None
+        key = _key(key_text)
         data = self._entries(kind).get(key)
-        if data is not None:
-            try:
-                value = decode(data)
-            except (ValueError, KeyError, TypeError, IndexError):
-                pass
-            else:
-                used[key] = data
-                return value
-        value = compute()
-        used[key] = encode(value)
-        self._changed.add(kind)
+        if data is None:
+            return None
+        try:
+            value = decode(data)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        self._used.setdefault(kind, {})[key] = data
         return value
+
+    def put(self, kind: str, key_text: str, data: Any) -> None:
+        """Keep ``data`` (JSON-serialisable) under ``key_text``; written by the next ``save``."""
+        if self.directory is None:
+            return
+        self._used.setdefault(kind, {})[_key(key_text)] = data
+        self._changed.add(kind)
 
     def save(self) -> None:
         """Write each kind whose entries changed since it was read; forget what was read."""
