@@ -44,6 +44,8 @@ class ContentCache:
         self._stored: dict[str, dict[str, Any]] = {}    # kind -> entries read from disk
         self._used: dict[str, dict[str, Any]] = {}      # kind -> entries used since the last save
         self._changed: set[str] = set()                 # kinds with an entry computed since the last save
+        self.found = self.added = 0                     # entries read from the cache, and computed
+        self.unwritten: list[Path] = []
 
     def get(self, kind: str, key_text: str, decode: Callable[[Any], T]) -> T | None:
         """The entry stored under ``key_text``, or None when there is none (or it cannot be decoded)."""
@@ -58,6 +60,7 @@ class ContentCache:
         except (ValueError, KeyError, TypeError, IndexError):
             return None
         self._used.setdefault(kind, {})[key] = data
+        self.found += 1
         return value
 
     def put(self, kind: str, key_text: str, data: Any) -> None:
@@ -66,12 +69,18 @@ class ContentCache:
             return
         self._used.setdefault(kind, {})[_key(key_text)] = data
         self._changed.add(kind)
+        self.added += 1
 
     def save(self) -> None:
-        """Write each kind whose entries changed since it was read; forget what was read."""
+        """Write each kind whose entries changed since it was read; forget what was read.
+
+        A file that cannot be written is listed in ``unwritten`` (the site then renders again at its next start).
+        """
         for kind, used in self._used.items():
             if kind in self._changed or used.keys() != self._stored.get(kind, {}).keys():
-                self._write(self._path(kind), used)
+                path = self._path(kind)
+                if not self._write(path, used):
+                    self.unwritten.append(path)
         self._stored, self._used, self._changed = {}, {}, set()
 
     def _path(self, kind: str) -> Path:
@@ -91,7 +100,7 @@ class ContentCache:
         return entries
 
     @staticmethod
-    def _write(path: Path, data: Any) -> None:
+    def _write(path: Path, data: Any) -> bool:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # json.dumps, not json.dump: only dumps uses the C encoder.
@@ -101,9 +110,13 @@ class ContentCache:
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
                     stream.write(text)
+                # mkstemp makes the file private; rendered pages are public, and `render_content` may run as
+                # another user than the site.
+                os.chmod(temporary, 0o644)
                 os.replace(temporary, path)
             except OSError:
                 os.unlink(temporary)
                 raise
         except OSError:
-            pass
+            return False
+        return True

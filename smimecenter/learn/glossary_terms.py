@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 # Never link a glossary term inside these: it would nest links, change code or a heading's text.
 NO_TERM_LINKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "abbr", "script", "style"})
@@ -115,7 +116,12 @@ def _endings(node: dict) -> str:
 
 
 class GlossaryLinker(Treeprocessor):
-    """Links the first use of each glossary term on a page (``matcher`` is set before each page)."""
+    """Links the first use of each glossary term on a page (``matcher`` is set before each page).
+
+    Raw HTML is kept aside by Python-Markdown, a placeholder in the text for
+    each tag: text between a raw ``<kbd>`` (or ``<a>``, ``<code>``…) and its end
+    tag is in the tree too, and is skipped as well.
+    """
 
     matcher: TermMatcher | None = None
 
@@ -123,6 +129,7 @@ class GlossaryLinker(Treeprocessor):
         if self.matcher is None or self.matcher.pattern is None:
             return
         self.used: set[str] = set()
+        self.raw_depth = 0                  # raw elements of NO_TERM_LINKS open at this point of the text
         self._walk(root)
 
     def _walk(self, element: etree.Element) -> None:
@@ -143,7 +150,7 @@ class GlossaryLinker(Treeprocessor):
         """Link new terms of ``text`` as children of ``parent`` from ``position``; the text left, and how many links."""
         assert self.matcher is not None
         found: list[tuple[int, int, GlossaryTerm]] = []
-        for start, end, term in self.matcher.find(text):
+        for start, end, term in self._phrases(text):
             if term.id not in self.used:
                 self.used.add(term.id)
                 found.append((start, end, term))
@@ -154,3 +161,32 @@ class GlossaryLinker(Treeprocessor):
             link.tail = text[end:found[number + 1][0]] if number + 1 < len(found) else text[end:]
             parent.insert(position + number, link)
         return text[:found[0][0]], len(found)
+
+    def _phrases(self, text: str) -> Iterator[tuple[int, int, GlossaryTerm]]:
+        """The phrases of ``text`` outside raw elements where terms are not linked."""
+        assert self.matcher is not None
+        done = 0
+        for placeholder in HTML_PLACEHOLDER_RE.finditer(text) if "\x02" in text else ():
+            if not self.raw_depth:
+                yield from _shifted(self.matcher.find(text[done:placeholder.start()]), done)
+            self.raw_depth = max(0, self.raw_depth + self._depth_change(int(placeholder.group(1))))
+            done = placeholder.end()
+        if not self.raw_depth:
+            yield from _shifted(self.matcher.find(text[done:]), done)
+
+    def _depth_change(self, number: int) -> int:
+        """+1 for a raw start tag of an element in NO_TERM_LINKS, -1 for its end tag, else 0."""
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        tag = _SINGLE_TAG.fullmatch(str(blocks[number]).strip()) if number < len(blocks) else None
+        if tag is None or tag.group(2).lower() not in NO_TERM_LINKS or tag.group(3):
+            return 0
+        return -1 if tag.group(1) else 1
+
+
+# One start or end tag (a raw HTML placeholder may also hold a whole block, an entity or a comment).
+_SINGLE_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*?)?(/?)>")
+
+
+def _shifted(found: Iterator[tuple[int, int, GlossaryTerm]], by: int) -> Iterator[tuple[int, int, GlossaryTerm]]:
+    for start, end, term in found:
+        yield start + by, end + by, term

@@ -198,8 +198,9 @@ def load_library(content_dir: Path, *, cache: ContentCache | None = None,
         for (slug, meta, path, _), rendered in zip(read, _render_all(cache, [body for *_, body in read], matcher)):
             page = Page(slug=slug, meta=meta, rendered=rendered, path=path)
             library.pages[slug] = page
+            where = _relative(path, content_dir)
             for link in rendered.links:
-                _remember_link(library, _relative(path, content_dir), link, source_url=page.url)
+                _remember_link(library, where, link, source_url=page.url)
         cache.save()
         _check_relations(library)
         _check_links(library)
