@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -125,8 +126,6 @@ class Library:
     static_dirs: tuple[Path, ...] = ()
     # (file, link, url of the page holding it): checked once every page is loaded.
     links_to_check: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
-    # Slug -> file of every page read, to report duplicates while loading.
-    slugs_read: dict[str, Path] = field(default_factory=dict, repr=False)
 
     def section(self, name: str) -> list[Page]:
         pages = [page for page in self.pages.values() if page.section == name]
@@ -194,11 +193,13 @@ def load_library(content_dir: Path, *, cache: ContentCache | None = None,
     cache = cache or ContentCache(None)
     with collector_paused():
         matcher = _load_glossary(content_dir, library, cache)
-        read = [page for path in sorted(content_dir.glob("*/*.md")) if (page := _read_page(path, content_dir, library))]
-        for (slug, meta, path, _), rendered in zip(read, _render_all(cache, [body for *_, body in read], matcher)):
-            page = Page(slug=slug, meta=meta, rendered=rendered, path=path)
-            library.pages[slug] = page
-            where = _relative(path, content_dir)
+        files: dict[str, _PageFile] = {}
+        for path in sorted(content_dir.glob("*/*.md")):
+            _read_page(path, content_dir, library, files)
+        for file, rendered in zip(files.values(), _render_all(cache, [f.body for f in files.values()], matcher)):
+            page = Page(slug=file.slug, meta=file.meta, rendered=rendered, path=file.path)
+            library.pages[page.slug] = page
+            where = _relative(file.path, content_dir)
             for link in rendered.links:
                 _remember_link(library, where, link, source_url=page.url)
         cache.save()
@@ -269,26 +270,32 @@ def _remember_link(library: Library, where: str, link: str, *, source_url: str) 
     library.links_to_check.append((where, link, source_url))
 
 
-def _read_page(path: Path, content_dir: Path, library: Library) -> tuple[str, FrontMatter, Path, str] | None:
-    """The slug, front matter, path and Markdown body of a page file, or None (and a problem) when it is unusable."""
+class _PageFile(NamedTuple):
+    slug: str
+    meta: FrontMatter
+    path: Path
+    body: str
+
+
+def _read_page(path: Path, content_dir: Path, library: Library, files: dict[str, _PageFile]) -> None:
+    """Add the page file to ``files`` (by slug), or a problem to the library when it is unusable."""
     where = _relative(path, content_dir)
     slug = path.stem
     if not SLUG.match(slug):
         library.problems.append(Problem(where, "file names must be lowercase words joined by hyphens"))
-        return None
+        return
     try:
         head, body = frontmatter.split(path.read_text(encoding="utf-8"))
         meta = frontmatter.parse(head)
     except (FrontMatterError, UnicodeDecodeError) as exc:
         library.problems.append(Problem(where, str(exc)))
-        return None
+        return
     if meta.section != path.parent.name:
         library.problems.append(Problem(where, f"section is {meta.section!r} but the file is in {path.parent.name}/"))
-    if slug in library.slugs_read:
-        library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(library.slugs_read[slug], content_dir)})"))
-        return None
-    library.slugs_read[slug] = path
-    return slug, meta, path, body
+    if slug in files:
+        library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(files[slug].path, content_dir)})"))
+        return
+    files[slug] = _PageFile(slug, meta, path, body)
 
 
 def _render_all(cache: ContentCache, bodies: list[str], matcher: TermMatcher | None) -> list[Rendered]:
