@@ -115,20 +115,26 @@ class _Renderer:
 _local = threading.local()
 
 
-def render(text: str, *, terms: TermMatcher | None = None) -> Rendered:
-    """Render one page's Markdown body, with its glossary terms linked when ``terms`` is given."""
+def _renderer() -> _Renderer:
     renderer = getattr(_local, "renderer", None)
     if renderer is None:
         renderer = _local.renderer = _Renderer()
-    return renderer.render(text, terms)
+    return renderer
+
+
+def render(text: str, *, terms: TermMatcher | None = None) -> Rendered:
+    """Render one page's Markdown body, with its glossary terms linked when ``terms`` is given."""
+    return _renderer().render(text, terms)
 
 
 def render_many(texts: Sequence[str], *, terms: TermMatcher | None = None) -> list[Rendered]:
     """Render many pages, over every core when there are enough of them (a first start, ``render_content``)."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     if len(texts) < POOL_FROM or workers < 2:
         return [render(text, terms=terms) for text in texts]
-    # fork: workers start at once and inherit the loaded code; they only run the renderer.
+    # fork: workers start at once and inherit this thread's renderer, built here first, so that they import
+    # nothing (another thread of a server could hold the import lock at the moment of the fork).
+    _renderer()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_pool_terms, initargs=(terms,)) as pool:
         chunk = max(1, len(texts) // (workers * 4))
