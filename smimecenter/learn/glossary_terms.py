@@ -165,8 +165,12 @@ class GlossaryLinker(Treeprocessor):
     def _phrases(self, text: str) -> Iterator[tuple[int, int, GlossaryTerm]]:
         """The phrases of ``text`` outside raw elements where terms are not linked."""
         assert self.matcher is not None
+        if "\x02" not in text:             # no raw HTML in this text: the common case
+            if not self.raw_depth:
+                yield from self.matcher.find(text)
+            return
         done = 0
-        for placeholder in HTML_PLACEHOLDER_RE.finditer(text) if "\x02" in text else ():
+        for placeholder in HTML_PLACEHOLDER_RE.finditer(text):
             if not self.raw_depth:
                 yield from _shifted(self.matcher.find(text[done:placeholder.start()]), done)
             self.raw_depth = max(0, self.raw_depth + self._depth_change(int(placeholder.group(1))))

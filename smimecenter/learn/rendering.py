@@ -130,7 +130,7 @@ def render(text: str, *, terms: TermMatcher | None = None) -> Rendered:
 def render_many(texts: Sequence[str], *, terms: TermMatcher | None = None) -> list[Rendered]:
     """Render many pages, over every core when there are enough of them (a first start, ``render_content``)."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if len(texts) < POOL_FROM or workers < 2:
+    if len(texts) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [render(text, terms=terms) for text in texts]
     # fork: workers start at once and inherit this thread's renderer, built here first, so that they import
     # nothing (another thread of a server could hold the import lock at the moment of the fork).
