@@ -24,6 +24,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def code_version(*sources: str | Path, extra: str = "") -> str:
     """A salt that changes whenever one of the given source files changes."""
     digest = hashlib.sha256(extra.encode())
@@ -33,45 +37,50 @@ def code_version(*sources: str | Path, extra: str = "") -> str:
 
 
 class ContentCache:
-    """Call ``get_or_compute`` for each entry of a load, then ``save`` once."""
+    """``get`` each entry of a load (``put`` what had to be computed), then ``save`` once."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._stored: dict[str, dict[str, Any]] = {}    # kind -> entries read from disk
         self._used: dict[str, dict[str, Any]] = {}      # kind -> entries used since the last save
         self._changed: set[str] = set()                 # kinds with an entry computed since the last save
+        self.found = self.added = 0                     # entries read from the cache, and computed
+        self.unwritten: list[Path] = []
 
-    def get_or_compute(
-        self,
-        kind: str,
-        key_text: str,
-        compute: Callable[[], T],
-        encode: Callable[[T], Any],
-        decode: Callable[[Any], T],
-    ) -> T:
+    def get(self, kind: str, key_text: str, decode: Callable[[Any], T]) -> T | None:
+        """The entry stored under ``key_text``, or None when there is none (or it cannot be decoded)."""
         if self.directory is None:
-            return compute()
-        key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
-        used = self._used.setdefault(kind, {})
+            return None
+        key = _key(key_text)
         data = self._entries(kind).get(key)
-        if data is not None:
-            try:
-                value = decode(data)
-            except (ValueError, KeyError, TypeError, IndexError):
-                pass
-            else:
-                used[key] = data
-                return value
-        value = compute()
-        used[key] = encode(value)
-        self._changed.add(kind)
+        if data is None:
+            return None
+        try:
+            value = decode(data)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        self._used.setdefault(kind, {})[key] = data
+        self.found += 1
         return value
 
+    def put(self, kind: str, key_text: str, data: Any) -> None:
+        """Keep ``data`` (JSON-serialisable) under ``key_text``; written by the next ``save``."""
+        if self.directory is None:
+            return
+        self._used.setdefault(kind, {})[_key(key_text)] = data
+        self._changed.add(kind)
+        self.added += 1
+
     def save(self) -> None:
-        """Write each kind whose entries changed since it was read; forget what was read."""
+        """Write each kind whose entries changed since it was read; forget what was read.
+
+        A file that cannot be written is listed in ``unwritten`` (the site then renders again at its next start).
+        """
         for kind, used in self._used.items():
             if kind in self._changed or used.keys() != self._stored.get(kind, {}).keys():
-                self._write(self._path(kind), used)
+                path = self._path(kind)
+                if not self._write(path, used):
+                    self.unwritten.append(path)
         self._stored, self._used, self._changed = {}, {}, set()
 
     def _path(self, kind: str) -> Path:
@@ -91,7 +100,7 @@ class ContentCache:
         return entries
 
     @staticmethod
-    def _write(path: Path, data: Any) -> None:
+    def _write(path: Path, data: Any) -> bool:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # json.dumps, not json.dump: only dumps uses the C encoder.
@@ -101,9 +110,13 @@ class ContentCache:
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
                     stream.write(text)
+                # mkstemp makes the file private; rendered pages are public, and `render_content` may run as
+                # another user than the site.
+                os.chmod(temporary, 0o644)
                 os.replace(temporary, path)
             except OSError:
                 os.unlink(temporary)
                 raise
         except OSError:
-            pass
+            return False
+        return True

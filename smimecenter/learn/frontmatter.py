@@ -4,7 +4,7 @@ TOML rather than YAML: the standard library reads it (``tomllib``), dates are
 real dates, and there are no surprising implicit types.
 
 ``tomllib`` is written in Python and takes about 0.2 ms for a page's block,
-twice what cmark takes to render the page. The plain lines front matter
+a large part of a start from the disk cache. The plain lines front matter
 is made of (``key = "text"``, a whole number, a date, a one-line list of
 texts, ``[[sources]]``) are read by a few regular expressions instead; any
 other line, and any block that would be an error, goes to ``tomllib``, so

@@ -10,11 +10,12 @@ import gc
 import re
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import NamedTuple
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from smimecenter.learn import frontmatter, rendering
@@ -27,10 +28,11 @@ from smimecenter.learn.rendering import (
     decode_rendered,
     encode_rendered,
     render,
+    render_many,
 )
 
-# Rendered pages in the disk cache are valid for this renderer code and cmark version only.
-RENDER_VERSION = code_version(rendering.__file__, extra=rendering.RENDERER_VERSION)
+# Rendered pages in the disk cache are valid for this renderer code and Python-Markdown version only.
+RENDER_VERSION = code_version(*rendering.CODE_FILES, extra=rendering.RENDERER_VERSION)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_FILE = "glossary.toml"
@@ -44,6 +46,7 @@ SECTION_SUMMARIES = {
     "guides": "Step-by-step set-up for the mail apps people use, and for the admins who support them.",
     "troubleshooting": "Named after the message you see: the likely causes, most likely first, and the fix for each.",
 }
+STATIC_URL = "/static/"
 # Site paths that are not content pages but may be linked from content.
 STATIC_PATHS = frozenset({"/", "/learn/", "/guides/", "/troubleshooting/", "/search/", "/glossary/",
                           "/tools/diagnose/", "/api/"})
@@ -119,6 +122,8 @@ class Library:
     redirects: dict[str, str] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
     problems: list[Problem] = field(default_factory=list)
+    # Folders that links to /static/ point into.
+    static_dirs: tuple[Path, ...] = ()
     # (file, link, url of the page holding it): checked once every page is loaded.
     links_to_check: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
 
@@ -177,13 +182,26 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def load_library(content_dir: Path, *, cache: ContentCache | None = None) -> Library:
-    library = Library()
+def load_library(content_dir: Path, *, cache: ContentCache | None = None,
+                 static_dirs: Sequence[Path] | None = None) -> Library:
+    """Read, render and check every page.
+
+    ``static_dirs`` (by default ``static/`` beside the content folder) hold the
+    files that links to /static/ (diagrams) must find.
+    """
+    library = Library(static_dirs=tuple(static_dirs) if static_dirs is not None else (content_dir.parent / "static",))
     cache = cache or ContentCache(None)
     with collector_paused():
         matcher = _load_glossary(content_dir, library, cache)
+        files: dict[str, _PageFile] = {}
         for path in sorted(content_dir.glob("*/*.md")):
-            _load_page(path, content_dir, library, matcher, cache)
+            _read_page(path, content_dir, library, files)
+        for file, rendered in zip(files.values(), _render_all(cache, [f.body for f in files.values()], matcher)):
+            page = Page(slug=file.slug, meta=file.meta, rendered=rendered, path=file.path)
+            library.pages[page.slug] = page
+            where = _relative(file.path, content_dir)
+            for link in rendered.links:
+                _remember_link(library, where, link, source_url=page.url)
         cache.save()
         _check_relations(library)
         _check_links(library)
@@ -240,8 +258,7 @@ def _load_glossary(content_dir: Path, library: Library, cache: ContentCache) -> 
             seen_phrases[key] = term.id
         terms.append(term)
         bodies.append(str(item["body"]))
-    for term, body in zip(terms, bodies):
-        rendered = _render(cache, body, None)
+    for term, rendered in zip(terms, _render_all(cache, bodies, None)):
         glossary.entries.append(GlossaryEntry(term, rendered.html))
         for link in rendered.links:
             _remember_link(library, where, link, source_url=Glossary.url)
@@ -253,8 +270,15 @@ def _remember_link(library: Library, where: str, link: str, *, source_url: str) 
     library.links_to_check.append((where, link, source_url))
 
 
-def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMatcher | None,
-               cache: ContentCache) -> None:
+class _PageFile(NamedTuple):
+    slug: str
+    meta: FrontMatter
+    path: Path
+    body: str
+
+
+def _read_page(path: Path, content_dir: Path, library: Library, files: dict[str, _PageFile]) -> None:
+    """Add the page file to ``files`` (by slug), or a problem to the library when it is unusable."""
     where = _relative(path, content_dir)
     slug = path.stem
     if not SLUG.match(slug):
@@ -268,26 +292,27 @@ def _load_page(path: Path, content_dir: Path, library: Library, matcher: TermMat
         return
     if meta.section != path.parent.name:
         library.problems.append(Problem(where, f"section is {meta.section!r} but the file is in {path.parent.name}/"))
-    if slug in library.pages:
-        library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(library.pages[slug].path, content_dir)})"))
+    if slug in files:
+        library.problems.append(Problem(where, f"duplicate slug {slug!r} (also {_relative(files[slug].path, content_dir)})"))
         return
-    page = Page(slug=slug, meta=meta, rendered=_render(cache, body, matcher), path=path)
-    library.pages[slug] = page
-    for link in page.rendered.links:
-        _remember_link(library, where, link, source_url=page.url)
+    files[slug] = _PageFile(slug, meta, path, body)
 
 
-def _render(cache: ContentCache, body: str, matcher: TermMatcher | None) -> Rendered:
-    # Glossary links are added when a page is first served, so the glossary is not part of the key.
-    rendered = cache.get_or_compute(
-        "page",
-        "\n".join([RENDER_VERSION, body]),
-        lambda: render(body),
-        encode_rendered,
-        decode_rendered,
-    )
-    rendered.terms = matcher
-    return rendered
+def _render_all(cache: ContentCache, bodies: list[str], matcher: TermMatcher | None) -> list[Rendered]:
+    """Each body rendered, from the disk cache where it holds the page for this code and glossary."""
+    salt = "\n".join([RENDER_VERSION, matcher.fingerprint if matcher is not None else "no glossary", ""])
+    keys = [salt + body for body in bodies]
+    results = [cache.get("page", key, decode_rendered) for key in keys]
+    missing = [number for number, rendered in enumerate(results) if rendered is None]
+    texts = [bodies[number] for number in missing]
+    if len(texts) >= rendering.POOL_FROM:
+        fresh = render_many(texts, terms=matcher)
+    else:
+        fresh = [render(text, terms=matcher) for text in texts]
+    for number, rendered in zip(missing, fresh):
+        cache.put("page", keys[number], encode_rendered(rendered))
+        results[number] = rendered
+    return results  # type: ignore[return-value]
 
 
 def _check_relations(library: Library) -> None:
@@ -325,12 +350,23 @@ def _link_problem(library: Library, link: str, source_url: str) -> str | None:
     path = parts.path or source_url
     if not path.startswith("/"):
         return f"internal link {link!r} must be a site path starting with /"
+    if path.startswith(STATIC_URL):
+        if _static_file_exists(library, path[len(STATIC_URL):]):
+            return None
+        return f"link {link!r} points to a static file that does not exist"
     anchors = library.anchors_of(path)
     if anchors is None:
         return f"internal link {link!r} points to a page that does not exist"
     if parts.fragment and parts.fragment not in anchors:
         return f"internal link {link!r} points to an anchor that does not exist"
     return None
+
+
+def _static_file_exists(library: Library, relative: str) -> bool:
+    parts = PurePosixPath(relative).parts
+    if not parts or ".." in parts:
+        return False
+    return any(directory.joinpath(*parts).is_file() for directory in library.static_dirs)
 
 
 class _Cache:

@@ -59,7 +59,7 @@ def test_serving_an_article_with_notes_renders_no_markdown(client: Client, monke
         raise AssertionError("Markdown rendered while serving a page")
 
     monkeypatch.setattr(rendering, "render", no_rendering)
-    monkeypatch.setattr("smimecenter.organisation.markdown_safe.cmarkgfm.markdown_to_html", no_rendering)
+    monkeypatch.setattr("smimecenter.organisation.markdown_safe.markdown.markdown", no_rendering)
     with django_assert_num_queries(0):
         body = client.get(ARTICLE_URL).content.decode()
     assert "<strong>Cached</strong> note" in body
