@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
@@ -66,8 +66,9 @@ class TokenBucket:
         through (and logged): an unreachable cache must not take the site down with it."""
         key = f"ratelimit:{self.name}:{client}"
         try:
-            if isinstance(cache, RedisCache):
-                allowed, wait = self._take_in_redis(cache.make_key(key))
+            backend = caches["default"]   # `cache` is a proxy to it, never an instance of it
+            if isinstance(backend, RedisCache):
+                allowed, wait = self._take_in_redis(backend, backend.make_key(key))
             else:
                 allowed, wait = self._take_in_process(key)
         except (RedisError, OSError) as problem:
@@ -75,10 +76,10 @@ class TokenBucket:
             return Decision(True, 0)
         return Decision(allowed, 0 if allowed else max(1, math.ceil(wait)))
 
-    def _take_in_redis(self, key: str) -> tuple[bool, float]:
+    def _take_in_redis(self, backend: RedisCache, key: str) -> tuple[bool, float]:
         # Django's RedisCache has no public way to run a script; its client object hands out the
         # redis-py connection it already pools (Django 5.2: RedisCacheClient.get_client).
-        client = cache._cache.get_client(key, write=True)
+        client = backend._cache.get_client(key, write=True)
         allowed, wait = client.eval(_TAKE_SCRIPT, 1, key, self.burst, self.per_second)
         return bool(int(allowed)), float(wait)
 
