@@ -35,6 +35,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind nginx or Caddy on the same machine: REMOTE_ADDR is the proxy; TRUSTED_PROXIES does the rest.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "smimecenter"
+# No control socket: its default path is one per user, which two instances on one machine would share.
+# systemd (or kill) sends the signals instead: HUP reloads gracefully, TERM stops gracefully.
+control_socket_disable = True
 
 
 def on_starting(server) -> None:
