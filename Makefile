@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run serve test bench lock-links clean
+.PHONY: run serve test bench bench-load lock-links clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ test: $(TEST_STAMP) node_modules/axe-core/axe.min.js
 
 bench: $(TEST_STAMP)
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+
+# 50 clients for 60 s through nginx in front of two gunicorn instances (bench/bench_load.py); the
+# stack is started on free loopback ports and stopped again (.ci/deployed-stack).
+bench-load: $(TEST_STAMP)
+	bash -c 'set -euo pipefail; source .ci/deployed-stack; stack_install; trap stack_stop EXIT; stack_start; \
+	  $(BIN)/python bench/bench_load.py'
 
 lock-links: $(RUN_STAMP)
 	DEBUG=true $(BIN)/python manage.py lock_links

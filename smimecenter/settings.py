@@ -99,6 +99,10 @@ if DATABASE_URL:
             "PASSWORD": unquote(_url.password or ""),
             "HOST": _url.hostname or "",
             "PORT": str(_url.port or ""),
+            # Each worker keeps its connection for a while (checked before reuse) instead of opening one
+            # per request: /readyz is polled every second. 0 closes it after each request.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:

@@ -1,0 +1,123 @@
+"""Load on the site as deployed: 50 clients for 60 s through nginx, a mix of articles, search and diagnoses.
+
+Not a test. `make bench-load` starts the deployed stack (.ci/deployed-stack: nginx, two gunicorn
+instances, PostgreSQL, Redis on loopback ports) and runs this against it; on its own, this script
+needs DEPLOYED_NGINX (the proxy's address) and otherwise says so and does nothing. The load comes
+from wrk (Debian's package), driven by a small Lua script written here.
+
+Prints requests per second, p50/p95/p99 latency and errors (connection errors, timeouts, and any
+answer other than 2xx/3xx). Target on the 2-core machine: 0 errors, p99 under 150 ms, at least 860
+requests per second. Each diagnosis comes from its own made-up client address (X-Forwarded-For from
+the trusted proxy), so the rate limit is applied, in Redis, without refusing the load itself.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+# Out of 100 requests: articles and section pages, searches, diagnoses (the rest: the home page).
+MIX = {"article": 70, "search": 15, "diagnose": 5}
+SEARCHES = ["certificate", "outlook", "expired", "intermediate", "smime", "pkcs12", "trust", "encrypt"]
+
+LUA = r"""
+local articles = {ARTICLES}
+local searches = {SEARCHES}
+local diagnosis = {DIAGNOSIS}
+local mix_article, mix_search, mix_diagnose = {MIX_ARTICLE}, {MIX_SEARCH}, {MIX_DIAGNOSE}
+local counter = 0
+
+request = function()
+  counter = counter + 1
+  local pick = math.random(100)
+  local client = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  if pick <= mix_article then
+    return wrk.format("GET", articles[math.random(#articles)], {["X-Forwarded-For"] = client})
+  elseif pick <= mix_article + mix_search then
+    return wrk.format("GET", "/search/?q=" .. searches[math.random(#searches)], {["X-Forwarded-For"] = client})
+  elseif pick <= mix_article + mix_search + mix_diagnose then
+    return wrk.format("POST", "/api/v1/diagnose",
+                      {["Content-Type"] = "application/json", ["X-Forwarded-For"] = client}, diagnosis)
+  end
+  return wrk.format("GET", "/", {["X-Forwarded-For"] = client})
+end
+
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write("RESULT ", string.format(
+    '{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, '
+    .. '"p50": %d, "p95": %d, "p99": %d, "max": %d}\n',
+    summary.requests, summary.duration, errors.connect, errors.read, errors.write, errors.status, errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _lua_list(items: list[str]) -> str:
+    return "{" + ", ".join(json.dumps(item) for item in items) + "}"
+
+
+def _article_paths() -> list[str]:
+    paths = []
+    for section in ("learn", "guides", "troubleshooting"):
+        paths.append(f"/{section}/")
+        paths.extend(f"/{section}/{path.stem}/" for path in sorted((ROOT / "content" / section).glob("*.md")))
+    return paths
+
+
+def _diagnosis_body() -> str:
+    from tests.diagnostics.builders import make_chain, pem
+
+    chain = make_chain(email="alice@example.com")
+    return json.dumps({"text": pem(chain.leaf, chain.intermediate).decode(), "email": "alice@example.com"})
+
+
+def main() -> int:
+    base = os.environ.get("DEPLOYED_NGINX")
+    if not base:
+        print("bench_load: skipped, no deployed site to load (run `make bench-load`, which starts one)")
+        return 0
+    if shutil.which("wrk") is None:
+        print("bench_load: skipped, wrk is not installed (apt-get install wrk)")
+        return 0
+    script = LUA
+    for name, value in {"{ARTICLES}": _lua_list(_article_paths()), "{SEARCHES}": _lua_list(SEARCHES),
+                        "{DIAGNOSIS}": json.dumps(_diagnosis_body()), "{MIX_ARTICLE}": str(MIX["article"]),
+                        "{MIX_SEARCH}": str(MIX["search"]), "{MIX_DIAGNOSE}": str(MIX["diagnose"])}.items():
+        script = script.replace(name, value)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        # Warm every page once, so the figures are of a running site rather than of first loads.
+        subprocess.run(["wrk", "-t1", "-c4", "-d5s", "-s", handle.name, base], capture_output=True, check=True)
+        run = subprocess.run(["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", handle.name,
+                              base], capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(handle.name)
+    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    seconds = result["duration_us"] / 1e6
+    errors = sum(result[kind] for kind in ("connect", "read", "write", "status", "timeout"))
+    print(f"load through nginx: {CLIENTS} clients, {seconds:.0f} s, mix {MIX} (per 100; rest: home page), "
+          f"on {os.cpu_count()} cores")
+    print(f"  requests/s    {result['requests'] / seconds:8.1f}   ({result['requests']} requests)")
+    print(f"  latency p50   {result['p50'] / 1000:8.1f} ms")
+    print(f"  latency p95   {result['p95'] / 1000:8.1f} ms")
+    print(f"  latency p99   {result['p99'] / 1000:8.1f} ms   (max {result['max'] / 1000:.1f} ms)")
+    print(f"  errors        {errors:8d}   (connect {result['connect']}, read {result['read']}, write "
+          f"{result['write']}, timeout {result['timeout']}, non-2xx/3xx {result['status']})")
+    print("  target: 0 errors, p99 < 150 ms, >= 860 requests/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
