@@ -10,7 +10,7 @@ import json
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -29,7 +29,7 @@ def _cache() -> str:
     cache.set(_READY_KEY, stamp, timeout=10)
     if cache.get(_READY_KEY) != stamp:
         raise RuntimeError("a value written to the cache did not read back")
-    return type(cache).__name__
+    return type(caches["default"]).__name__
 
 
 def _content() -> str:
