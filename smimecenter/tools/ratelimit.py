@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ local wait = 0
 if allowed == 0 then wait = (1 - tokens) / rate end
 return {allowed, tostring(wait)}
 """
+# Sent by its SHA-1 (EVALSHA), loaded into Redis again whenever Redis has forgotten it (a restart).
+_TAKE = Script(None, _TAKE_SCRIPT.encode())
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class TokenBucket:
         # Django's RedisCache has no public way to run a script; its client object hands out the
         # redis-py connection it already pools (Django 5.2: RedisCacheClient.get_client).
         client = backend._cache.get_client(key, write=True)
-        allowed, wait = client.eval(_TAKE_SCRIPT, 1, key, self.burst, self.per_second)
+        allowed, wait = _TAKE(keys=[key], args=[self.burst, self.per_second], client=client)
         return bool(int(allowed)), float(wait)
 
     def _take_in_process(self, key: str) -> tuple[bool, float]:

@@ -85,3 +85,12 @@ def test_an_unreachable_cache_lets_requests_through(redis_cache, caplog) -> None
     bucket = TokenBucket("test", burst=1, per_second=0.01)
     assert all(bucket.take("192.0.2.1").allowed for _ in range(3))
     assert "cache unavailable" in caplog.text
+
+
+def test_in_redis_buckets_work_again_after_redis_restarts(redis_cache) -> None:
+    bucket = TokenBucket("test", burst=1, per_second=0.01)
+    assert bucket.take("192.0.2.1").allowed
+    redis_cache.stop()
+    redis_cache.start()          # an empty Redis: the script must be loaded again, the bucket starts full
+    results = [bucket.take("192.0.2.1").allowed for _ in range(3)]
+    assert results[-1] is False  # counted again (the first attempt may meet the dropped connection)
