@@ -1,6 +1,7 @@
 """gunicorn with the repository's gunicorn.conf.py: refuses unshared state, serves, restarts gracefully."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -45,7 +46,9 @@ def test_one_worker_with_a_per_process_cache_starts_and_serves(tmp_path: Path) -
         while address is None and time.monotonic() < deadline:
             line = server.stderr.readline()
             found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
-            address = found.group(1) if found else None
+            if found:
+                assert json.loads(line)["logger"] == "gunicorn.error"   # gunicorn's own lines are JSON too
+                address = found.group(1)
         assert address, "gunicorn did not say where it listens"
         with urllib.request.urlopen(address + "/healthz", timeout=30) as response:
             assert response.status == 200
