@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,9 @@ CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 # Out of 100 requests: articles and section pages, searches, diagnoses (the rest: the home page).
 MIX = {"article": 70, "search": 15, "diagnose": 5}
+# LOAD_MIX=article=90,search=10,diagnose=0 to weigh the parts differently.
+MIX.update({name: int(share) for name, _, share in
+            (item.partition("=") for item in os.environ.get("LOAD_MIX", "").split(",") if item)})
 SEARCHES = ["certificate", "outlook", "expired", "intermediate", "smime", "pkcs12", "trust", "encrypt"]
 
 LUA = r"""
@@ -81,6 +85,33 @@ def _diagnosis_body() -> str:
     return json.dumps({"text": pem(chain.leaf, chain.intermediate).decode(), "email": "alice@example.com"})
 
 
+def _stack_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by the stack's processes: the gunicorn masters and workers,
+    nginx and Redis, found from the pid files .ci/deployed-stack keeps. 0 when they cannot be read."""
+    stack = os.environ.get("DEPLOYED_STACK")
+    if not stack or not Path("/proc").is_dir():
+        return 0.0
+    roots = set()
+    for name in ("a.pid", "b.pid", "nginx.pid", "redis.pid"):
+        try:
+            roots.add(int((Path(stack) / name).read_text().strip()))
+        except (OSError, ValueError):
+            continue
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        if pid in roots or parent in roots:
+            total += int(fields[11]) + int(fields[12])     # utime, stime
+    return total / ticks
+
+
 def main() -> int:
     base = os.environ.get("DEPLOYED_NGINX")
     if not base:
@@ -99,8 +130,12 @@ def main() -> int:
     try:
         # Warm every page once, so the figures are of a running site rather than of first loads.
         subprocess.run(["wrk", "-t1", "-c4", "-d5s", "-s", handle.name, base], capture_output=True, check=True)
+        cpu_before, load_before = _stack_cpu_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
         run = subprocess.run(["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", handle.name,
                               base], capture_output=True, text=True, check=True)
+        load_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = _stack_cpu_seconds() - cpu_before
+        load_cpu = (load_after.ru_utime + load_after.ru_stime) - (load_before.ru_utime + load_before.ru_stime)
     finally:
         os.unlink(handle.name)
     line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
@@ -115,6 +150,14 @@ def main() -> int:
     print(f"  latency p99   {result['p99'] / 1000:8.1f} ms   (max {result['max'] / 1000:.1f} ms)")
     print(f"  errors        {errors:8d}   (connect {result['connect']}, read {result['read']}, write "
           f"{result['write']}, timeout {result['timeout']}, non-2xx/3xx {result['status']})")
+    if server_cpu > 0 and result["requests"]:
+        # On a shared machine the wall-clock figures above depend on everyone else's work; CPU time per
+        # request much less so. What two cores could serve if the site (and wrk) had them to themselves:
+        per_request = (server_cpu + load_cpu) / result["requests"]
+        print(f"  CPU/request   {server_cpu / result['requests'] * 1000:8.2f} ms in the site (gunicorn, nginx, Redis)"
+              f" + {load_cpu / result['requests'] * 1000:.2f} ms in wrk")
+        print(f"  CPU-bound ceiling on {os.cpu_count()} free cores: {os.cpu_count() / per_request:.0f} requests/s"
+              f"   (load average now {os.getloadavg()[0]:.1f})")
     print("  target: 0 errors, p99 < 150 ms, >= 860 requests/s")
     return 0
 
