@@ -48,9 +48,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before anything that validates the host or redirects to HTTPS: a load balancer polls these by address.
     "smimecenter.operations.health.HealthMiddleware",
-    # Before anything reads REMOTE_ADDR: behind TRUSTED_PROXIES it becomes the real client's address.
-    "smimecenter.operations.addresses.ClientAddressMiddleware",
+    # Times everything below; keeps a request id from our own proxy, so it must see the proxy's address.
     "smimecenter.operations.request_log.RequestLogMiddleware",
+    # Before anything else reads REMOTE_ADDR: behind TRUSTED_PROXIES it becomes the real client's address.
+    "smimecenter.operations.addresses.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smimecenter.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

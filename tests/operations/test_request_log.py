@@ -68,6 +68,13 @@ def test_a_request_id_from_a_trusted_proxy_is_kept(client, request_lines, settin
     assert request_lines()[0]["request_id"] == "nginx-id-42"
 
 
+def test_a_request_id_from_our_proxy_is_kept_for_a_client_it_forwards(client, settings) -> None:
+    settings.TRUSTED_PROXIES = (ip_network("127.0.0.1/32"),)
+    response = client.get("/learn/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7",
+                          HTTP_X_REQUEST_ID="nginx-id-43")
+    assert response["X-Request-ID"] == "nginx-id-43"
+
+
 def test_a_request_id_from_anyone_else_is_replaced(client, settings) -> None:
     settings.TRUSTED_PROXIES = (ip_network("127.0.0.1/32"),)
     response = client.get("/learn/", REMOTE_ADDR="198.51.100.9", HTTP_X_REQUEST_ID="forged-id")
