@@ -40,7 +40,7 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
         "formatters": {"json": {"()": "smimecenter.operations.log_format.JsonLineFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "root": {"level": "INFO", "handlers": ["stderr"]},
-        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False, "qualname": "gunicorn.error"}},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
     }
 # Behind nginx or Caddy on the same machine: REMOTE_ADDR is the proxy; TRUSTED_PROXIES does the rest.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -85,8 +85,9 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
         return _page(request, template, {"form": form, "problem": problem.message}, status=413)
     if over_limit(request):
         # What was pasted or typed comes back in the form (never a password; files cannot be put back).
-        kept = {name: request.POST.get(name, "") for name, field in form.fields.items()
-                if isinstance(field.widget, (forms.Textarea, forms.TextInput, forms.EmailInput)) and name in request.POST}
+        typed = (forms.Textarea, forms.TextInput, forms.EmailInput)
+        kept = {name: request.POST[name] for name, field in form.fields.items()
+                if isinstance(field.widget, typed) and name in request.POST}
         response = _page(request, template, {
             "form": type(form)(initial=kept),
             "problem": "There have been many checks from your address just now. "
