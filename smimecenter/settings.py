@@ -104,6 +104,8 @@ if DATABASE_URL:
             # per request: /readyz is polled every second. 0 closes it after each request.
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
             "CONN_HEALTH_CHECKS": True,
+            # A database host that does not answer fails a request (and /readyz) in seconds, not minutes.
+            "OPTIONS": {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)},
         }
     }
 else:
