@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lock-links clean
+.PHONY: run serve test bench bench-load lock-links clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,37 @@ run: $(RUN_STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The site as production runs it, on this machine: DEBUG off, static files collected, migrations
+# applied, gunicorn (gunicorn.conf.py) on 127.0.0.1:8000. Without CACHE_URL, one worker (a per-process
+# cache is only right for one); without SECRET_KEY, one kept in .cache/ for this checkout. No TLS here,
+# so no HTTPS redirect; every other setting is the production one (see docs/deploy.md).
+serve: $(RUN_STAMP) .cache/serve-secret-key
+	@set -e; \
+	export DEBUG=false; \
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat .cache/serve-secret-key)}"; \
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}"; \
+	export SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}"; \
+	if [ -z "$$CACHE_URL" ] && [ -z "$$WEB_CONCURRENCY" ]; then export WEB_CONCURRENCY=1; fi; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	exec $(BIN)/gunicorn
+
+.cache/serve-secret-key:
+	mkdir -p .cache
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 test: $(TEST_STAMP) node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+
+# 50 clients for 60 s through nginx in front of two gunicorn instances (bench/bench_load.py); the
+# stack is started on free loopback ports and stopped again (.ci/deployed-stack).
+bench-load: $(TEST_STAMP)
+	bash -c 'set -euo pipefail; source .ci/deployed-stack; stack_install; trap stack_stop EXIT; stack_start; \
+	  $(BIN)/python bench/bench_load.py'
 
 lock-links: $(RUN_STAMP)
 	DEBUG=true $(BIN)/python manage.py lock_links

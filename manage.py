@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
+
+# Commands that sign nothing, keep no session and write nothing a secret protects: they run on any
+# checkout, with DEBUG off and no SECRET_KEY, under a key made for this run only.
+KEYLESS_COMMANDS = frozenset({"diagnose", "lock_links", "build_trust_store", "render_content"})
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smimecenter.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS and not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

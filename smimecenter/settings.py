@@ -10,7 +10,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from smimecenter.env import env_bool, env_int, env_list, env_str
+from smimecenter.env import env_bool, env_int, env_list, env_networks, env_str
+from smimecenter.operations.serving import default_workers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The development address; `check --deploy` fails while a production site still uses it.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = (env_str("SITE_URL") or DEFAULT_SITE_URL).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,9 +42,16 @@ INSTALLED_APPS = [
     "smimecenter.diagnostics",
     "smimecenter.tools",
     "smimecenter.organisation",
+    "smimecenter.operations",
 ]
 
 MIDDLEWARE = [
+    # Before anything that validates the host or redirects to HTTPS: a load balancer polls these by address.
+    "smimecenter.operations.health.HealthMiddleware",
+    # Times everything below; keeps a request id from our own proxy, so it must see the proxy's address.
+    "smimecenter.operations.request_log.RequestLogMiddleware",
+    # Before anything else reads REMOTE_ADDR: behind TRUSTED_PROXIES it becomes the real client's address.
+    "smimecenter.operations.addresses.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smimecenter.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +100,12 @@ if DATABASE_URL:
             "PASSWORD": unquote(_url.password or ""),
             "HOST": _url.hostname or "",
             "PORT": str(_url.port or ""),
+            # Each worker keeps its connection for a while (checked before reuse) instead of opening one
+            # per request: /readyz is polled every second. 0 closes it after each request.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+            # A database host that does not answer fails a request (and /readyz) in seconds, not minutes.
+            "OPTIONS": {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)},
         }
     }
 else:
@@ -102,12 +118,38 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "smimecenter",
+# Rate limits, the purge mark of shares and the organisation's settings live in the default cache.
+# Without CACHE_URL it is per process, which is right for one process only: with several app
+# servers or workers, CACHE_URL=redis://host:6379/0 makes them share one (Django's RedisCache).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    if _urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "smimecenter",
+            # Short timeouts: a Redis that is gone must make /readyz say so at once, not hang pages.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "smimecenter",
+        }
+    }
+# Worker processes of the server (gunicorn reads the same variable). 1 says that a single process
+# is intended, which is the only case where the per-process cache is accepted with DEBUG off.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", default_workers(), minimum=1)
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client is the
+# right-most address in it that is not one of them. Empty: the header is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,17 +207,37 @@ DIAGNOSE_TRUST_FILES = env_list("DIAGNOSE_TRUST_FILES", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 
+# --- Logging: the one place where handlers, formats and filters are set ---------------------------
+# Every line goes to standard error (systemd's journal or the container's log), one JSON object a
+# line by default (LOG_FORMAT=text for a person at a terminal). Request lines come from
+# operations/request_log.py: method, path with tokens masked and no query, status, duration, id.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "smimecenter.operations.log_format.JsonLineFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "filters": {"mask_secret_paths": {"()": "smimecenter.operations.request_log.MaskSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["mask_secret_paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request at INFO, whatever the root level; REQUEST_LOG=false turns them off.
+        "smimecenter.requests": {"level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING"},
+    },
 }
 
 # --- Certificate check page and API: abuse limits -------------------------------------------------
 # Diagnoses one client (by IP address) may ask for per minute, over the form and the API together;
 # 0 turns the limit off. Counted in the default cache, so several app servers need a shared cache.
 DIAGNOSE_RATE_LIMIT_PER_MINUTE = env_int("DIAGNOSE_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# Checks one client may ask for at once before the per-minute pace applies (a token bucket: an office
+# behind one address gets its burst, then one check every 60/rate seconds). 0: one minute's worth.
+DIAGNOSE_RATE_LIMIT_BURST = env_int("DIAGNOSE_RATE_LIMIT_BURST", 0, minimum=0)
 # Files one diagnosis may upload (each is read into memory; their sizes count towards DIAGNOSE_MAX_INPUT_BYTES).
 DIAGNOSE_MAX_FILES = env_int("DIAGNOSE_MAX_FILES", 20, minimum=1)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import time
 import warnings
 
 from cryptography import x509
@@ -25,7 +24,7 @@ DEFAULT_LIFETIME_DAYS = 30
 MAX_SHARED_CERTIFICATES = 20
 PURGE_MARK_KEY = "organisation:shares:last-purge"
 # Shares one client address may create per hour: far above what a person needs, low enough that one
-# client cannot fill the database. Counted in Django's cache, like the certificate check's own limit.
+# client cannot fill the database. A token bucket in Django's cache, like the certificate check's own limit.
 SHARES_PER_CLIENT_PER_HOUR = 20
 
 _PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s+([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----")
@@ -118,15 +117,11 @@ def purge_now_and_then() -> int:
 
 
 def too_many_shares_from(client_address: str) -> bool:
-    """Count one share for this client; True once it has gone past the hourly ceiling."""
-    key = f"organisation:shares:{client_address}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=2 * 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:   # evicted between add() and incr()
-        cache.set(key, 1, timeout=2 * 3600)
-        count = 1
-    return count > SHARES_PER_CLIENT_PER_HOUR
+    """Count one share for this client; True once it has used up its hourly allowance."""
+    from smimecenter.tools.ratelimit import TokenBucket
+
+    bucket = TokenBucket("shares", burst=SHARES_PER_CLIENT_PER_HOUR, per_second=SHARES_PER_CLIENT_PER_HOUR / 3600)
+    return not bucket.take(client_address).allowed
 
 
 def rerun(share: SharedDiagnosis):

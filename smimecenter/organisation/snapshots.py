@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 from django.core.cache import cache
 from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -35,8 +36,12 @@ class Snapshot(Generic[T]):
         return f"organisation:snapshot:{self.name}"
 
     def get(self) -> T:
-        generation = cache.get(self._key, 0)
         held = self._held
+        try:
+            generation = cache.get(self._key, 0)
+        except (RedisError, OSError):
+            # The shared cache is unreachable (/readyz says so): keep serving what this process holds.
+            generation = held[0] if held is not None else 0
         if held is not None and held[0] == generation and time.monotonic() - held[1] < MAX_AGE_SECONDS:
             return held[2]
         try:
@@ -61,3 +66,6 @@ class Snapshot(Generic[T]):
             cache.incr(self._key)
         except ValueError:
             cache.set(self._key, 1, timeout=None)
+        except (RedisError, OSError):
+            logger.warning("organisation snapshot %s: other app servers not told of the change (cache unavailable)",
+                           self.name)

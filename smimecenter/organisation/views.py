@@ -17,6 +17,7 @@ from smimecenter.organisation import places
 from smimecenter.organisation.forms import AddToReadingListForm, DiagnoseLinkForm, ShareForm
 from smimecenter.organisation.models import Organisation, ReadingList, ReadingListItem
 from smimecenter.organisation.sharing import create_share, live_share, rerun, too_many_shares_from
+from smimecenter.tools.ratelimit import client_address
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def add_to_reading_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def share_create(request: HttpRequest) -> HttpResponse:
-    if too_many_shares_from(request.META.get("REMOTE_ADDR") or "unknown"):
+    if too_many_shares_from(client_address(request)):
         response = render(request, "organisation/share_problem.html", {"too_many": True}, status=429)
         response["Retry-After"] = "3600"
         return response

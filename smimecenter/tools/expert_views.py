@@ -84,9 +84,14 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
     except TooLarge as problem:
         return _page(request, template, {"form": form, "problem": problem.message}, status=413)
     if over_limit(request):
+        # What was pasted or typed comes back in the form (never a password; files cannot be put back).
+        typed = (forms.Textarea, forms.TextInput, forms.EmailInput)
+        kept = {name: request.POST[name] for name, field in form.fields.items()
+                if isinstance(field.widget, typed) and name in request.POST}
         response = _page(request, template, {
-            "form": form, "problem": "There have been many checks from your address in the last minute. "
-                                     "Wait a minute, then send the form again."}, status=429)
+            "form": type(form)(initial=kept),
+            "problem": "There have been many checks from your address just now. "
+                       f"Send the form again in {retry_after_seconds()} seconds."}, status=429)
         response["Retry-After"] = str(retry_after_seconds())
         return response
     return None

@@ -39,6 +39,22 @@ def _problem_page(request: HttpRequest, *, title: str, message: str, status: int
     return response
 
 
+def _wait_page(request: HttpRequest) -> HttpResponse:
+    """The form again, with what was pasted and typed still in it (never the password, and files cannot
+    be put back into a file input), and a word on when to send it."""
+    wait = retry_after_seconds()
+    form = DiagnoseForm(initial={"text": request.POST.get("text", ""), "email": request.POST.get("email", "")[:320]})
+    form.errors  # noqa: B018  (an unbound form's errors start empty; the notice is added to them)
+    form.cleaned_data = {}
+    form.add_error(None, "There have been many checks from your address just now. What you pasted is still "
+                         f"here: send the form again in {wait} second{'s' if wait != 1 else ''}"
+                         " (add any files again).")
+    response = _form_page(request, form, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # The upload handlers must be swapped before anything reads the body, and CsrfViewMiddleware reads
 # it; so the middleware is skipped here and csrf_protect checks the token right after (Django's
 # documented pattern for custom upload handlers).
@@ -62,11 +78,7 @@ def diagnose_page(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _diagnose(request: HttpRequest) -> HttpResponse:
     if over_limit(request):
-        return _problem_page(
-            request, title="Please wait a moment",
-            message="There have been many checks from your address in the last minute. "
-                    "Wait a minute, then send the form again.",
-            status=429, headers={"Retry-After": str(retry_after_seconds())})
+        return _wait_page(request)
     form = DiagnoseForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_page(request, form, status=400)

@@ -91,3 +91,13 @@ def test_the_pages_honour_the_rate_limit(client, settings, chain):
     assert client.post("/tools/csr/", body).status_code == 200
     response = client.post("/tools/csr/", body)
     assert response.status_code == 429 and re.match(r"\d+", response["Retry-After"])
+
+
+def test_the_429_page_keeps_what_was_pasted(client, settings):
+    settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
+    body = {"text": csr_pem(csr()).decode(), "email": "alice@example.com"}
+    client.post("/tools/csr/", body)
+    response = client.post("/tools/csr/", body)
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "-----BEGIN CERTIFICATE REQUEST-----" in page and 'value="alice@example.com"' in page

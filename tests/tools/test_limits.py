@@ -76,9 +76,21 @@ def test_the_form_is_rate_limited_per_client(client, settings):
     statuses = [client.post(URL, {"text": "nothing"}).status_code for _ in range(3)]
     assert statuses[:2] == [200, 200]
     assert statuses[2] == 429
-    third = client.post(URL, {"text": "nothing"})
-    assert "Please wait a moment" in third.content.decode()
+    third = client.post(URL, {"text": "-----BEGIN CERTIFICATE-----pasted", "email": "alice@example.com",
+                              "password": "never-echoed"})
+    page = third.content.decode()
+    assert "many checks from your address" in page
+    assert "-----BEGIN CERTIFICATE-----pasted</textarea>" in page   # what was pasted is kept
+    assert 'value="alice@example.com"' in page
+    assert "never-echoed" not in page
     assert int(third["Retry-After"]) > 0
+
+
+def test_a_burst_is_allowed_before_the_pace_applies(client, settings):
+    settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
+    settings.DIAGNOSE_RATE_LIMIT_BURST = 3
+    statuses = [client.post(URL, {"text": "x"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
 
 
 def test_the_api_is_rate_limited_with_json(client, settings):

@@ -1,0 +1,35 @@
+"""How many worker processes a server runs, and whether the configured cache is shared between them.
+
+Plain functions without Django, so that settings, the gunicorn configuration and the deployment checks
+all decide the same way.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+# Caches that live inside one process: each worker counts its own rate limits and keeps its own idea
+# of the organisation's settings.
+PER_PROCESS_BACKENDS = frozenset({
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+})
+
+
+def default_workers() -> int:
+    """gunicorn's documented starting point for synchronous workers: two per core, plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def cache_is_per_process(caches: Mapping[str, Mapping[str, object]]) -> bool:
+    return caches.get("default", {}).get("BACKEND") in PER_PROCESS_BACKENDS
+
+
+def per_process_cache_problem(caches: Mapping[str, Mapping[str, object]], workers: int) -> str | None:
+    """Why these workers cannot share their state, in words for the person deploying; None when they can."""
+    if workers <= 1 or not cache_is_per_process(caches):
+        return None
+    return (f"{workers} worker processes would each keep their own cache, so rate limits would let "
+            f"{workers} times too much through and admin changes would reach the others late. "
+            "Set CACHE_URL=redis://host:6379/0 to share one cache, or WEB_CONCURRENCY=1 if a single "
+            "process is intended.")
