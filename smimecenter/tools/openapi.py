@@ -106,6 +106,15 @@ MESSAGE = {
         "signature_algorithm": NULLABLE_STRING,
         "signing_time": {"type": ["string", "null"], "format": "date-time"},
         "problem": NULLABLE_STRING,
+        "signer_number": {"type": "integer", "description": "Which signer of the signature (from 1)."},
+        "signer_count": {"type": "integer", "description": "How many signers the signature has."},
+        "layer": {"type": "integer", "description": "S/MIME nesting level: 1 outermost, 2 inside it, ..."},
+        "digest_algorithms": {"type": ["array", "null"], "items": {"type": "string"},
+                              "description": "The signature's digestAlgorithms set (RFC 5652 5.1)."},
+        "signed_attributes": {"type": "array", "items": {
+            "type": "object", "required": ["oid", "name"],
+            "properties": {"oid": {"type": "string"}, "name": NULLABLE_STRING},
+        }, "description": "Signed attributes by type; name is null for a type this tool does not know."},
     },
 }
 

@@ -138,6 +138,15 @@ details: origin (str); content_type (str): the top-level content type of the mes
 from_address (str | None): the From address, if any.
 """
 
+MESSAGE_LAYERS = "message.layers"
+"""An email message wraps S/MIME layers inside one another (RFC 8551 3.7): a signature around a
+signature, a signature around an encrypted part, an encrypted message around anything.
+
+details: origin (str); layers (list[str]): what each layer is, outermost first, in reading order
+("a detached signature (multipart/signed)", "inside it, an encrypted part (application/pkcs7-mime)", ...);
+summary (str): the same list as one phrase, joined with "; ".
+"""
+
 ALL_CODES: tuple[str, ...] = (
     INPUT_UNREADABLE,
     INPUT_PRIVATE_KEY_PRESENT,
@@ -154,4 +163,5 @@ ALL_CODES: tuple[str, ...] = (
     PKCS12_NO_PRIVATE_KEY,
     PKCS12_KEY_MISMATCH,
     MESSAGE_NOT_SIGNED,
+    MESSAGE_LAYERS,
 )
