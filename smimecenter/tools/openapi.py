@@ -26,6 +26,9 @@ FINDING = {
         "certificate": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$",
                         "description": "SHA-256 fingerprint of the certificate concerned."},
         "reference": {"type": "string", "description": "RFC or CA/B Forum S/MIME Baseline Requirements section."},
+        "parser_message": {"type": "string", "description": "Only when a parser refused part of the input: "
+                                                            "its own message, for experts (the explanation "
+                                                            "says the same in plain words)."},
     },
 }
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.inputs import read_inputs
 
-from .builders import make_chain, make_leaf
+from .builders import ec_key, make_chain, make_leaf
 from .cms_builders import (
     BODY, ESS_SECURITY_LABEL, MICROSOFT_KEY_PREFERENCE, attribute, changed, detached_email,
     issuer_and_serial, opaque_entity, security_label, signed_der,
@@ -68,13 +68,15 @@ def test_a_signature_with_known_attributes_only_has_no_unknown_attribute_note(ch
 
 
 def test_every_signer_is_checked_not_only_the_first(chain):
-    second = make_leaf(issuer=chain.intermediate, email="carol@example.com")
+    second = make_leaf(issuer=chain.intermediate, email="carol@example.com", key=ec_key())
+    impostor = make_leaf(issuer=chain.intermediate, email="mallory@example.com", key=ec_key())
     der = signed_der(chain.leaf, second)
-    forged = changed(der, chain.leaf, index=1)  # the second SignerInfo signed with the wrong key
+    # DER sorts the SignerInfos, so the second one may be either signer's; an impostor's key breaks it
+    forged = changed(der, impostor, index=1)
     messages = read_inputs([detached_email(forged)]).messages
     assert [(m.signer_number, m.signer_count) for m in messages] == [(1, 2), (2, 2)]
     assert [m.signature_valid for m in messages] == [True, False]
-    assert messages[1].signer == second.certificate
+    assert {m.signer for m in messages} == {chain.leaf.certificate, second.certificate}
     report = diagnose([detached_email(forged)], trust=[chain.root_pem])
     assert {"message.signature_valid", "message.signature_invalid"} <= set(codes(report))
     assert any("signer 2 of 2" in f.explanation for f in report.findings if f.code == "message.signature_invalid")

@@ -18,7 +18,8 @@ INPUT_UNREADABLE = "input.unreadable"
 
 details: origin (str); kind (str): a noun phrase saying what it looks like, written to follow "it looks
 like" with an article added by the words layer; reason (str | None): a short plain-English clause saying
-why, when there is one (never the supplied bytes).
+why, when there is one (never the supplied bytes); parser_message (str, only when present): what the
+parsing library said, word for word, for experts (the finding's parser_message; reason says it plainly).
 kind is one of:
   what it is, when recognised: "encrypted message", "certificate revocation list (CRL)",
   "public key without a certificate", "PKCS#12 file" (opened neither way: see reason),
