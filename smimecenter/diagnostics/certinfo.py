@@ -18,6 +18,8 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from .known_authorities import known_authorities
 from .parser_words import in_plain_words
 from .public_keys import KeyShape, key_shape
+from .undefined_key_usage import NOTE as UNDEFINED_KEY_USAGE
+from .undefined_key_usage import readable_copy
 
 __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
@@ -226,10 +228,14 @@ class CertificateFacts:
         try:
             extensions = self.certificate.extensions
         except Exception as error:  # cryptography raises ValueError (and others) for bad DER
-            self.problems.append(f"some of its extensions are malformed and were ignored: "
-                                 f"{in_plain_words(str(error))}")
-            self.parser_messages.append(str(error)[:300])
-            return {}
+            copy = readable_copy(self.certificate)
+            if copy is None:
+                self.problems.append(f"some of its extensions are malformed and were ignored: "
+                                     f"{in_plain_words(str(error))}")
+                self.parser_messages.append(str(error)[:300])
+                return {}
+            self.problems.append(UNDEFINED_KEY_USAGE)
+            extensions = copy.extensions
         values: dict[type, object] = {}
         for extension in extensions:
             values.setdefault(type(extension.value), extension.value)
