@@ -171,3 +171,15 @@ def test_a_single_signature_is_not_called_layered(chain):
     report = diagnose([detached_email(signed_der(chain.leaf))], trust=[chain.root_pem])
     assert "message.layers" not in codes(report)
     assert report.messages[0]["layer"] == 1
+
+
+def test_a_signature_with_thousands_of_attributes_is_answered_quickly_and_not_trusted(chain):
+    import time
+
+    crowd = [attribute("1.3.6.1.4.1.99999.1", b"\x05\x00")] * 20000
+    der = changed(signed_der(chain.leaf), chain.leaf, extra_attributes=crowd)
+    started = time.perf_counter()
+    [message] = read_inputs([detached_email(der)]).messages
+    assert time.perf_counter() - started < 5
+    assert (message.signature_valid, message.content_intact) == (None, None)
+    assert "signed attributes, more than the 64 this tool reads" in message.problem

@@ -180,6 +180,13 @@ def _verify_signer(
     signer = _find_signer(info["sid"], certificates, asn1_certificates)
     attributes = info["signed_attrs"]
     has_attributes = cms_attributes.present(attributes)
+    if has_attributes and len(attributes) > cms_attributes.MAX_ATTRIBUTES:
+        # each attribute costs a parse; a crafted signature could carry tens of thousands
+        return SignerResult(
+            signer=signer, content_intact=None, signature_valid=None, digest_algorithm=digest_name,
+            signature_algorithm=signature_name, signing_time=None,
+            problem=f"it carries {len(attributes)} signed attributes, more than the "
+                    f"{cms_attributes.MAX_ATTRIBUTES} this tool reads (mail apps add about six)")
     signing_time = cms_attributes.signing_time(attributes) if has_attributes else None
     listed = cms_attributes.listed(attributes) if has_attributes else ()
     hash_type = _HASHES.get(digest_name)
