@@ -62,11 +62,11 @@ def read_signature(
     for certificate in result.certificates:
         collector.certificate(certificate, origin, "signed-message")
     count = len(result.signers) + result.signers_left_out
-    if layer > 1:
-        origin = f"{origin} (S/MIME layer {layer})"
     for number, signer in enumerate(result.signers, start=1):
+        where = [f"S/MIME layer {layer}"] if layer > 1 else []
+        where += [f"signer {number} of {count}"] if count > 1 else []
         collector.parsed.messages.append(SignedMessage(
-            origin=origin if count == 1 else f"{origin}, signer {number} of {count}",
+            origin=f"{origin} ({', '.join(where)})" if where else origin,
             kind=kind, from_address=from_address, signer=signer.signer,
             certificates=result.certificates, content_intact=signer.content_intact,
             signature_valid=signer.signature_valid, digest_algorithm=signer.digest_algorithm,
