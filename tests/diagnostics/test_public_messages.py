@@ -43,3 +43,8 @@ def test_a_message_signed_twice_is_explained_as_two_layers_and_both_verify():
     assert "a detached signature (multipart/signed); inside it, a detached signature" in layers.explanation
     assert codes(report).count("message.signature_valid") == 2
     assert [m["layer"] for m in report.messages] == [1, 2]
+
+
+def test_the_from_address_is_compared_with_the_outer_signer_only():
+    messages = read_inputs([TWO_LAYERS]).messages
+    assert [(m.layer, m.from_address) for m in messages] == [(1, "Dave@example.com"), (2, None)]

@@ -229,7 +229,9 @@ def _read_multipart_signed(
     candidates = tuple(dict.fromkeys((canonical(content), content)))
     pkcs7.read_signature(walk.collector, signature, walk.origin, content=candidates, kind="multipart/signed",
                          from_address=from_address, layer=layer)
-    _walk(walk, content, depth + 1, from_address, layer)
+    # The From header belongs to this signature; one nested inside may be someone else's (a signed
+    # message signed again by a forwarder), and only a message/rfc822 part brings a From of its own.
+    _walk(walk, content, depth + 1, None, layer)
 
 
 def _read_opaque(
@@ -260,7 +262,7 @@ def _read_opaque(
     inner = pkcs7.read_signature(walk.collector, payload, walk.origin, content=None,
                                  kind="application/pkcs7-mime", from_address=from_address, layer=layer)
     if inner:
-        _walk(walk, inner, depth + 1, from_address, layer)
+        _walk(walk, inner, depth + 1, None, layer)  # as for multipart/signed: the From was this signature's
 
 
 def _is_certificate_attachment(message: Message, content_type: str) -> bool:
