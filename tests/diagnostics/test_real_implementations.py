@@ -37,7 +37,8 @@ def _missing(*commands: str) -> bool:
 NEEDS_OPENSSL = pytest.mark.skipif(_missing("openssl"), reason="needs the openssl command")
 NEEDS_NSS = pytest.mark.skipif(_missing("cmsutil", "certutil", "pk12util"),
                                reason="needs NSS's cmsutil, certutil and pk12util (libnss3-tools)")
-NEEDS_GPGSM = pytest.mark.skipif(_missing("gpgsm", "gpgconf"), reason="needs GnuPG's gpgsm (package gpgsm)")
+NEEDS_GPGSM = pytest.mark.skipif(_missing("gpgsm", "gpgconf", "gpg-agent"),
+                                 reason="needs GnuPG's gpgsm and gpg-agent (packages gpgsm, gpg-agent)")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def gnupg_home(pki):
     base = ["gpgsm", "--homedir", str(home), "--batch", "--disable-crl-checks"]
     with_password = [*base, "--pinentry-mode", "loopback", "--passphrase-fd", "0"]
     try:
+        # started here, and waited for, rather than on gpgsm's first call, whose wait for it is short
+        run("gpgconf", "--homedir", str(home), "--launch", "gpg-agent")
         run(*base, "--import", pki.path("root.pem"), pki.path("intermediate.pem"))
         run(*with_password, "--import", pki.path("rsa.p12"), stdin=PASSWORD.encode())
         ecdsa = pki.leaves["ecdsa"]
