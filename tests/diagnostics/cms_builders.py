@@ -60,7 +60,7 @@ def signed_der(*signers, content: bytes = BODY, detached: bool = True, chain=())
 
 def changed(der: bytes, signer, *, index: int = 0, extra_attributes=(), digest: str | None = None,
             signing_time: dt.datetime | None = None, content: bytes = BODY,
-            digest_algorithms: list | None = None) -> bytes:
+            digest_algorithms: list | None = None, content_type: str | None = None) -> bytes:
     """The signature with SignerInfo `index` changed and signed again with `signer`'s key."""
     info = asn1_cms.ContentInfo.load(der)
     signed = info["content"]
@@ -77,6 +77,9 @@ def changed(der: bytes, signer, *, index: int = 0, extra_attributes=(), digest: 
     if signing_time is not None:
         attributes = [a for a in attributes if a["type"].native != "signing_time"]
         attributes.append(attribute("1.2.840.113549.1.9.5", core.UTCTime(signing_time).dump()))
+    if content_type is not None:
+        attributes = [a for a in attributes if a["type"].native != "content_type"]
+        attributes.append(attribute("1.2.840.113549.1.9.3", core.ObjectIdentifier(content_type).dump()))
     attributes.extend(extra_attributes)
     # The SET is written by hand: asn1crypto would re-decode (and reject) values it cannot parse
     to_sign = tlv(0x31, b"".join(a.dump() for a in attributes))

@@ -133,7 +133,8 @@ def gnupg_home(pki):
     home.mkdir(mode=0o700)
     fingerprint = pki.chain.root.certificate.fingerprint(hashes.SHA1()).hex(":").upper()
     (home / "trustlist.txt").write_text(f"{fingerprint} S relax\n")
-    base = ["gpgsm", "--homedir", str(home), "--batch", "--disable-crl-checks"]
+    # no dirmngr: nothing here needs the network, and starting it is one more process that can lag
+    base = ["gpgsm", "--homedir", str(home), "--batch", "--disable-crl-checks", "--disable-dirmngr"]
     with_password = [*base, "--pinentry-mode", "loopback", "--passphrase-fd", "0"]
     try:
         # started here, and waited for, rather than on gpgsm's first call, whose wait for it is short

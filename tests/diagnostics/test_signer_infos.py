@@ -183,3 +183,17 @@ def test_a_signature_with_thousands_of_attributes_is_answered_quickly_and_not_tr
     assert time.perf_counter() - started < 5
     assert (message.signature_valid, message.content_intact) == (None, None)
     assert "signed attributes, more than the 64 this tool reads" in message.problem
+
+
+def test_a_content_type_attribute_that_names_other_content_fails(chain):
+    # signed as if over SignedData (1.2.840.113549.1.7.2) while the signature carries plain data
+    der = changed(signed_der(chain.leaf), chain.leaf, content_type="1.2.840.113549.1.7.2")
+    [message] = read_inputs([detached_email(der)]).messages
+    assert message.signature_valid is False
+    assert "content-type attribute does not name the content" in message.problem
+
+
+def test_a_content_type_attribute_that_names_the_content_passes(chain):
+    der = changed(signed_der(chain.leaf), chain.leaf, content_type="1.2.840.113549.1.7.1")
+    [message] = read_inputs([detached_email(der)]).messages
+    assert (message.signature_valid, message.content_intact) == (True, True)

@@ -142,6 +142,7 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
     encapsulated = _encapsulated(signed)
     digest_algorithms = tuple(str(a["algorithm"].native) for a in signed["digest_algorithms"])
     infos = signed["signer_infos"]
+    content_type = signed["encap_content_info"]["content_type"].dotted
     candidates: tuple[bytes, ...]
     if content is None:
         candidates = (encapsulated,) if encapsulated is not None else ()
@@ -150,7 +151,7 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
     else:
         candidates = content
     results = tuple(
-        _guarded_signer(info, candidates, certificates, asn1_certificates)
+        _guarded_signer(info, candidates, certificates, asn1_certificates, content_type)
         for index, info in enumerate(infos) if index < MAX_SIGNERS
     )
     return Verification(certificates=tuple(certificates), signers=results, encapsulated=encapsulated,
@@ -159,11 +160,11 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
 
 def _guarded_signer(
     info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
-    asn1_certificates: list[asn1_x509.Certificate],
+    asn1_certificates: list[asn1_x509.Certificate], content_type: str,
 ) -> SignerResult:
     """One damaged SignerInfo is reported as such; the other signers are still checked."""
     try:
-        return _verify_signer(info, candidates, certificates, asn1_certificates)
+        return _verify_signer(info, candidates, certificates, asn1_certificates, content_type)
     except PARSE_ERRORS:
         return SignerResult(signer=None, content_intact=None, signature_valid=None, digest_algorithm=None,
                             signature_algorithm=None, signing_time=None,
@@ -172,7 +173,7 @@ def _guarded_signer(
 
 def _verify_signer(
     info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
-    asn1_certificates: list[asn1_x509.Certificate],
+    asn1_certificates: list[asn1_x509.Certificate], content_type: str,
 ) -> SignerResult:
     """RFC 5652 5.6: one SignerInfo's message digest and signature, each judged on its own."""
     digest_name = str(info["digest_algorithm"]["algorithm"].native)
@@ -218,6 +219,12 @@ def _verify_signer(
             signature_valid = any(_check(signer, info, hash_type, signature, b) for b in signed_bytes)
             if has_attributes and not signature_valid:
                 problems.append("the signature does not verify with the signer's public key")
+            elif has_attributes and cms_attributes.content_type(attributes) != content_type:
+                # RFC 5652 5.3 and 11.1: the signed content-type attribute must name the content signed,
+                # or a signature over one kind of content could be passed off as one over another
+                signature_valid = False
+                problems.append("its signed content-type attribute does not name the content it signs "
+                                "(RFC 5652 section 11.1)")
             elif not has_attributes:
                 # RFC 5652 5.4: without signed attributes the signature covers the content itself, so a
                 # valid one proves the content intact, and a failed one cannot tell a change from a forgery

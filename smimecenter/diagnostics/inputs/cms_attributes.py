@@ -58,6 +58,12 @@ def listed(attributes: asn1_cms.CMSAttributes) -> tuple[SignedAttribute, ...]:
     return tuple(found)
 
 
+def content_type(attributes: asn1_cms.CMSAttributes) -> str | None:
+    """The OID the content-type attribute names (RFC 5652 11.1), None when absent, damaged or repeated."""
+    value = _single_value(attributes, CONTENT_TYPE, native=False)
+    return value.dotted if isinstance(value, core.ObjectIdentifier) else None
+
+
 def message_digest(attributes: asn1_cms.CMSAttributes) -> bytes | None:
     value = _single_value(attributes, MESSAGE_DIGEST)
     return value if isinstance(value, bytes) else None
@@ -68,7 +74,7 @@ def signing_time(attributes: asn1_cms.CMSAttributes) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def _single_value(attributes: asn1_cms.CMSAttributes, oid: str) -> object | None:
+def _single_value(attributes: asn1_cms.CMSAttributes, oid: str, *, native: bool = True) -> object | None:
     """The value of an attribute that RFC 5652 section 11 allows once, with one value; None when it is
     absent, damaged or repeated (a repeated message digest must not let a verifier pick the one it likes)."""
     matches = [attribute for attribute in attributes if attribute["type"].dotted == oid]
@@ -76,6 +82,8 @@ def _single_value(attributes: asn1_cms.CMSAttributes, oid: str) -> object | None
         return None
     try:
         values = matches[0]["values"]
-        return values[0].native if len(values) == 1 else None
+        if len(values) != 1:
+            return None
+        return values[0].native if native else values[0]
     except PARSE_ERRORS:
         return None
