@@ -8,8 +8,6 @@ from .builders import (
     diagnose_built,
     dsa_key,
     ec_key,
-    ed448_key,
-    ed25519_key,
     make_chain,
     make_intermediate,
     make_leaf,
