@@ -197,3 +197,13 @@ def test_a_content_type_attribute_that_names_the_content_passes(chain):
     der = changed(signed_der(chain.leaf), chain.leaf, content_type="1.2.840.113549.1.7.1")
     [message] = read_inputs([detached_email(der)]).messages
     assert (message.signature_valid, message.content_intact) == (True, True)
+
+
+def test_an_encrypted_message_says_its_signature_is_likely_inside(chain):
+    encrypted = (pkcs7.PKCS7EnvelopeBuilder().set_data(BODY).add_recipient(chain.leaf.certificate)
+                 .encrypt(pkcs7.serialization.Encoding.DER, []))
+    message = b"From: Alice <alice@example.com>\r\nMIME-Version: 1.0\r\n" + opaque_entity(encrypted, "enveloped-data")
+    report = diagnose([message])
+    [unreadable] = [f for f in report.findings if f.code == "input.unreadable"]
+    assert "usually sign before they encrypt" in unreadable.explanation
+    assert "message.layers" not in [f.code for f in report.findings]  # one layer: nothing nested to explain

@@ -246,8 +246,11 @@ def _read_opaque(
             reason = ("this part was encrypted and then signed; the signature around it is checked, but only "
                       "the recipient's private key can open what is inside")
         else:
-            reason = ("the message is encrypted; only the recipient's private key can open it, so its signature "
-                      "and certificates (if any) cannot be read here")
+            # RFC 8551 3.7: mail apps usually sign first and then encrypt, hiding the signature inside
+            reason = ("the message is encrypted, and mail apps usually sign before they encrypt, so its "
+                      "signature and the certificates it carries are inside, where only the recipient's "
+                      "private key can reach them. Open the message in your mail app and save the decrypted "
+                      "message as .eml to check its signature")
         walk.collector.unreadable(walk.origin, "encrypted message", reason)
         return
     walk.signed = True
