@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 
 from smimecenter.diagnostics.inputs import read_inputs  # noqa: E402
 from smimecenter.diagnostics.inputs.pkcs12_structure import read_structure  # noqa: E402
+from tests.diagnostics.cms_builders import attribute, changed, detached_email, signed_der  # noqa: E402
 from tests.diagnostics.builders import (  # noqa: E402
     ec_key,
     make_chain,
@@ -91,6 +92,11 @@ def main() -> None:
     ec_mail = b"From: alice@example.com\r\n" + (
         pkcs7.PKCS7SignatureBuilder().set_data(body).add_signer(signer.certificate, signer.key, hashes.SHA256())
         .sign(serialization.Encoding.SMIME, [pkcs7.PKCS7Options.DetachedSignature]))
+    smime_data = Path(__file__).resolve().parent.parent / "tests" / "data" / "smime"
+    thunderbird = (smime_data / "thunderbird-alice-detached-sha256.eml").read_bytes()
+    two_layers = (smime_data / "thunderbird-alice-then-dave-two-signatures.eml").read_bytes()
+    crowded = detached_email(changed(signed_der(chain.leaf), chain.leaf,
+                                     extra_attributes=[attribute("1.3.6.1.4.1.99999.1", b"\x05\x00")] * 30_000))
     prose = (b"Dear support, my certificate does not work in Outlook. " * 19_000)[:1_040_000]
     too_large = b"A" * 1_048_577
 
@@ -114,6 +120,10 @@ def main() -> None:
          measure(lambda: read_inputs([costly], password="pw"), repeat=100), len(costly)),
         ("signed mail, RSA 2048 + intermediate", measure(lambda: read_inputs([rsa_mail])), len(rsa_mail)),
         ("signed mail, ECDSA P-256", measure(lambda: read_inputs([ec_mail])), len(ec_mail)),
+        ("Thunderbird (NSS) signed mail", measure(lambda: read_inputs([thunderbird])), len(thunderbird)),
+        ("Thunderbird mail signed twice (two layers)", measure(lambda: read_inputs([two_layers])), len(two_layers)),
+        ("signature with 30,000 signed attributes (not verified)", measure(lambda: read_inputs([crowded]), repeat=5),
+         len(crowded)),
         ("1 MB of prose with no certificate", measure(lambda: read_inputs([prose]), repeat=5), len(prose)),
         ("over the size limit (refused)", measure(lambda: read_inputs([too_large]), repeat=100), len(too_large)),
     ]

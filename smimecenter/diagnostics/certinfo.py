@@ -16,7 +16,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from .known_authorities import known_authorities
+from .parser_words import in_plain_words
 from .public_keys import KeyShape, key_shape
+from .undefined_key_usage import NOTE as UNDEFINED_KEY_USAGE
+from .undefined_key_usage import readable_copy
 
 __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
@@ -96,6 +99,7 @@ class CertificateFacts:
     def __init__(self, certificate: x509.Certificate) -> None:
         self.certificate = certificate
         self.problems: list[str] = []
+        self.parser_messages: list[str] = []  # the parser's own words behind problems, for experts
         # id(issuer) -> (issuer, outcome) of signature checks (chains.py): kept with the facts, so
         # a CA pair seen before is not verified again.
         self.signature_checks: dict[int, tuple[x509.Certificate, str | None]] = {}
@@ -182,7 +186,8 @@ class CertificateFacts:
         try:
             return self.certificate.public_key()
         except (ValueError, UnsupportedAlgorithm) as error:
-            self.problems.append(f"its public key could not be read ({error})")
+            self.problems.append(f"its public key could not be read: {in_plain_words(str(error))}")
+            self.parser_messages.append(str(error)[:300])
             return None
 
     @cached_property
@@ -223,8 +228,14 @@ class CertificateFacts:
         try:
             extensions = self.certificate.extensions
         except Exception as error:  # cryptography raises ValueError (and others) for bad DER
-            self.problems.append(f"some of its extensions are malformed and were ignored ({error})")
-            return {}
+            copy = readable_copy(self.certificate)
+            if copy is None:
+                self.problems.append(f"some of its extensions are malformed and were ignored: "
+                                     f"{in_plain_words(str(error))}")
+                self.parser_messages.append(str(error)[:300])
+                return {}
+            self.problems.append(UNDEFINED_KEY_USAGE)
+            extensions = copy.extensions
         values: dict[type, object] = {}
         for extension in extensions:
             values.setdefault(type(extension.value), extension.value)

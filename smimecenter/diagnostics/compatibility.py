@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .certinfo import CertificateFacts
+from .public_keys import POST_QUANTUM
 
 __all__ = ["CLIENTS", "RULES", "Client", "CompatibilityInput", "CompatibilityRule", "client_table"]
 
@@ -112,6 +113,10 @@ def _eddsa(given: CompatibilityInput) -> bool:
     return given.leaf.key_type in ("Ed25519", "Ed448")
 
 
+def _post_quantum(given: CompatibilityInput) -> bool:
+    return given.leaf.key_type in POST_QUANTUM
+
+
 def _other_key(given: CompatibilityInput) -> bool:
     return given.leaf.key_type in ("DSA", "unknown")
 
@@ -185,6 +190,11 @@ RULES: tuple[CompatibilityRule, ...] = (
         "all.eddsa_signing_unconfirmed", ALL, UNKNOWN, None, "none found",
         "No source confirms that these clients accept EdDSA signatures in S/MIME.",
         "https://github.com/cabforum/smime/blob/main/SBR.md#615-key-sizes", _eddsa),
+    CompatibilityRule(
+        "all.post_quantum_unconfirmed", ALL, UNKNOWN, UNKNOWN, "none found",
+        "ML-DSA and ML-KEM keys are allowed by the S/MIME BR since version 1.0.11, which added them so that "
+        "certificate issuers can experiment; no source confirms that these clients accept them.",
+        "https://cabforum.org/2025/07/02/ballot-smc-013", _post_quantum),
     CompatibilityRule(
         "all.unsupported_key", ALL, NO, NO, "documented",
         "S/MIME certificates use RSA, ECDSA or EdDSA keys (S/MIME BR section 6.1.5); this key type is "

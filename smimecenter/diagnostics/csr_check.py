@@ -14,6 +14,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtensionOID, NameOID
 
+from .parser_words import in_plain_words
 from .public_keys import key_shape
 
 __all__ = ["CsrProblem", "CsrSummary", "examine", "summarise"]
@@ -202,7 +203,7 @@ def _public_key(request: x509.CertificateSigningRequest, problems: list[str]):
     try:
         return request.public_key()
     except (ValueError, UnsupportedAlgorithm) as error:
-        problems.append(f"its public key could not be read ({error})")
+        problems.append(f"its public key could not be read: {in_plain_words(str(error))}")
         return None
 
 
@@ -233,7 +234,7 @@ def _san_emails(request: x509.CertificateSigningRequest, problems: list[str]) ->
     except x509.ExtensionNotFound:
         return ()
     except Exception as error:
-        problems.append(f"its requested extensions are malformed ({error})")
+        problems.append(f"its requested extensions are malformed: {in_plain_words(str(error))}")
         return ()
     found = list(san.get_values_for_type(x509.RFC822Name))
     found += [_utf8(o.value) for o in san.get_values_for_type(x509.OtherName) if o.type_id == SMTP_UTF8_MAILBOX]
@@ -251,7 +252,7 @@ def _extensions(request: x509.CertificateSigningRequest, problems: list[str]) ->
     try:
         extensions = list(request.extensions)
     except Exception as error:
-        problems.append(f"its requested extensions are malformed ({error})")
+        problems.append(f"its requested extensions are malformed: {in_plain_words(str(error))}")
         return
     for extension in extensions:
         name = getattr(extension.oid, "_name", None)

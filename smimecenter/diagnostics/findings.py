@@ -29,6 +29,7 @@ class Finding:
     learn_more: str
     certificate: str | None  # SHA-256 fingerprint (hex) of the certificate concerned
     reference: str
+    parser_message: str | None = None  # a parser's own words, for experts; the explanation is plain English
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,4 +41,5 @@ class Finding:
             "learn_more": self.learn_more,
             "certificate": self.certificate,
             "reference": self.reference,
+            **({"parser_message": self.parser_message} if self.parser_message else {}),
         }

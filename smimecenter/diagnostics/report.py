@@ -162,6 +162,11 @@ def _message(context: CheckContext, message) -> dict[str, object]:
         "signature_algorithm": message.signature_algorithm,
         "signing_time": _iso(message.signing_time) if message.signing_time else None,
         "problem": message.problem,
+        "signer_number": message.signer_number,
+        "signer_count": message.signer_count,
+        "layer": message.layer,
+        "digest_algorithms": list(message.digest_algorithms) if message.digest_algorithms is not None else None,
+        "signed_attributes": [{"oid": a.oid, "name": a.name} for a in message.signed_attributes],
     }
 
 

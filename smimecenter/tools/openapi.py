@@ -26,6 +26,9 @@ FINDING = {
         "certificate": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$",
                         "description": "SHA-256 fingerprint of the certificate concerned."},
         "reference": {"type": "string", "description": "RFC or CA/B Forum S/MIME Baseline Requirements section."},
+        "parser_message": {"type": "string", "description": "Only when a parser refused part of the input: "
+                                                            "its own message, for experts (the explanation "
+                                                            "says the same in plain words)."},
     },
 }
 
@@ -106,6 +109,15 @@ MESSAGE = {
         "signature_algorithm": NULLABLE_STRING,
         "signing_time": {"type": ["string", "null"], "format": "date-time"},
         "problem": NULLABLE_STRING,
+        "signer_number": {"type": "integer", "description": "Which signer of the signature (from 1)."},
+        "signer_count": {"type": "integer", "description": "How many signers the signature has."},
+        "layer": {"type": "integer", "description": "S/MIME nesting level: 1 outermost, 2 inside it, ..."},
+        "digest_algorithms": {"type": ["array", "null"], "items": {"type": "string"},
+                              "description": "The signature's digestAlgorithms set (RFC 5652 5.1)."},
+        "signed_attributes": {"type": "array", "items": {
+            "type": "object", "required": ["oid", "name"],
+            "properties": {"oid": {"type": "string"}, "name": NULLABLE_STRING},
+        }, "description": "Signed attributes by type; name is null for a type this tool does not know."},
     },
 }
 

@@ -26,6 +26,7 @@ ISSUE_CODES = {
 
 ARTICLE_SECTIONS = {
     "/learn/what-is-smime/#how-it-works", "/learn/signing-vs-encryption/#verifying-a-signature",
+    "/learn/signing-vs-encryption/#encrypt-and-sign",
     "/learn/signing-vs-encryption/#encryption-needs-recipient-certificate",
     "/learn/what-is-a-csr/#csr-vs-certificate", "/learn/what-is-a-csr/#what-goes-in-a-csr",
     "/learn/what-is-pkcs12/#file-formats", "/learn/what-is-pkcs12/#private-key-safety",

@@ -62,6 +62,7 @@ RULE_CASES = {
     "all.eddsa_cannot_encrypt": ({"key": "ed25519"}, {}, ("unknown", "no")),
     "all.eddsa_signing_unconfirmed": ({"key": "ed25519"}, {}, ("unknown", "no")),
     "all.unsupported_key": ({"key": "dsa"}, {}, ("no", "no")),
+    "all.post_quantum_unconfirmed": ({"key": "mldsa"}, {}, ("unknown", "unknown")),
     "apple_mail_macos.key_usage_required": ({"key_usage": None}, {}, None),
     "mail_ios.key_usage_required": ({"key_usage": None}, {}, None),
     "apple.email_required": ({"emails": ()}, {}, None),
@@ -87,6 +88,9 @@ def build(options: dict):
         options["key"] = ed25519_key()
     elif key == "dsa":
         options["key"] = dsa_key()
+    elif key == "mldsa":
+        from cryptography.hazmat.primitives.asymmetric import mldsa
+        options["key"] = mldsa.MLDSA65PrivateKey.generate()
     if options.pop("hash", None) == "sha1":
         options["hash_algorithm"] = hashes.SHA1()
     if not options.pop("no_capabilities", False):

@@ -26,6 +26,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     pkcs12,
     pkcs12_protection,
     revocation,
+    serial_number,
     usage,
     validity,
 )

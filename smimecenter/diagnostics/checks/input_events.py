@@ -128,6 +128,10 @@ def _phrases(code: str, details: dict[str, object]) -> dict[str, str]:
         # "an RSA", "an EC", "an Ed25519", "an X448", "an OpenSSH", but "a DSA", "a 2048-bit".
         article = "an" if words[0][:1] in ("R", "E", "X", "O") else "a"
         return {"key": " ".join([article, *words])}
+    if code == events.MESSAGE_LAYERS:
+        sealed = any("encrypted" in str(layer) for layer in details.get("layers") or [])
+        return {"sealed": " An encrypted layer can only be opened with its recipient's private key, so "
+                          "whatever it holds is not checked here." if sealed else ""}
     if code == events.INPUT_CSR_NOT_CERTIFICATE:
         emails = details.get("emails") or []
         subject = str(details.get("subject") or "")

@@ -35,7 +35,8 @@ def malformed_parts(context: CheckContext) -> Iterator[Observation]:
         info.smtp_utf8_emails  # noqa: B018
         info.key_type  # noqa: B018
         if info.problems:
-            yield MALFORMED.observe(certificate, problems="; ".join(dict.fromkeys(info.problems)))
+            yield MALFORMED.observe(certificate, problems="; ".join(dict.fromkeys(info.problems)),
+                                    parser_message="; ".join(dict.fromkeys(info.parser_messages)))
     for certificate, reason in context.unreadable:
         # Its fingerprint is all we can safely show: the name is what failed to decode.
         yield UNREADABLE.observe(None, fingerprint=context.facts(certificate).sha256,

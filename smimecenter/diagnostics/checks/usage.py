@@ -57,7 +57,15 @@ def encryption_blocker(info: CertificateFacts) -> tuple[str, str] | None:
                     "Request a certificate with keyAgreement, or an RSA certificate for "
                     "encryption.")
         return None
-    return (f"a {info.key_type} key, which S/MIME cannot use to encrypt",
+    if info.key_type.startswith("ML-KEM"):
+        # RFC 9629 (KEMRecipientInfo) lets CMS encrypt to a KEM key; no mail app documents doing so
+        return (f"an {info.key_type} key, which mail apps do not yet use to encrypt",
+                "Use an RSA or EC (P-256/P-384) certificate for receiving encrypted mail.")
+    if info.key_type == "unknown":
+        return ("a key of a type this tool does not recognise",
+                "Use an RSA or EC (P-256/P-384) certificate for receiving encrypted mail.")
+    article = "an" if info.key_type[:1] in "EM" else "a"  # an Ed25519, an ML-DSA-65, a DSA
+    return (f"{article} {info.key_type} key, which S/MIME cannot use to encrypt",
             "Use an RSA or EC (P-256/P-384) certificate for receiving encrypted mail.")
 
 

@@ -68,4 +68,6 @@ def describe(observation: Observation,
         learn_more=rule.learn_more,
         certificate=fingerprint,
         reference=rule.reference,
+        parser_message=str(observation.details["parser_message"])
+        if observation.details.get("parser_message") else None,
     )

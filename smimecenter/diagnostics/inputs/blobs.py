@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cryptography import x509
 
+from ..parser_words import in_plain_words
 from . import der, events, keys
 from .collector import Collector
 from .errors import PARSE_ERRORS
@@ -83,7 +84,7 @@ def _read_signed_object(collector: Collector, data: bytes, origin: str, containe
         collector.unreadable(origin, "certificate revocation list (CRL)",
                              "a CRL lists withdrawn certificates; it is not a certificate itself")
         return
-    collector.unreadable(origin, "damaged certificate", _plain_reason(certificate_problem))
+    collector.unreadable(origin, "damaged certificate", _plain_reason(certificate_problem), certificate_problem)
 
 
 def report_csr(collector: Collector, request: x509.CertificateSigningRequest, origin: str) -> None:
@@ -106,5 +107,5 @@ def report_csr(collector: Collector, request: x509.CertificateSigningRequest, or
 def _plain_reason(problem: str | None) -> str:
     base = "it has the outline of a certificate but its contents do not follow the X.509 rules"
     if problem:
-        return f"{base} (the parser said: {problem[:200]})"
+        return f"{base}: {in_plain_words(problem)}"
     return base

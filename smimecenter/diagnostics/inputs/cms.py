@@ -1,7 +1,9 @@
 """Verifying a CMS SignedData signature (RFC 5652) over the content it signs.
 
-asn1crypto reads the structure; cryptography does the arithmetic. Only the first SignerInfo is judged:
-S/MIME mail carries one signer (RFC 8551 2.5 allows more, which mail clients do not produce).
+asn1crypto reads the structure; cryptography does the arithmetic. Every SignerInfo is judged on its own
+(RFC 5652 5.1 allows any number of signers; each signature stands alone). Signed attributes are read by
+type, and only the ones a verifier needs are decoded (cms_attributes), so an attribute a mail app adds
+that we cannot decode never hides the signature.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
+from . import cms_attributes
+from .model import SignedAttribute
 from .errors import PARSE_ERRORS, certificate_problem
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -31,6 +35,7 @@ _SIGNATURE_NAMES = {
     "ed25519": "Ed25519", "ed448": "Ed448",
 }
 MAX_CERTIFICATES = 200  # a signature carries its chain: a handful; the collector's limit applies on top
+MAX_SIGNERS = 20  # mail carries one signer, rarely two; each one costs a signature verification
 
 
 class CmsError(ValueError):
@@ -38,8 +43,9 @@ class CmsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Verification:
-    certificates: tuple[x509.Certificate, ...]
+class SignerResult:
+    """What one SignerInfo says and whether it holds."""
+
     signer: x509.Certificate | None
     content_intact: bool | None
     signature_valid: bool | None
@@ -47,8 +53,20 @@ class Verification:
     signature_algorithm: str | None
     signing_time: datetime | None
     problem: str | None
-    has_signer: bool  # False for a certificates-only bundle (.p7b/.p7c)
+    signed_attributes: tuple[SignedAttribute, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verification:
+    certificates: tuple[x509.Certificate, ...]
+    signers: tuple[SignerResult, ...]  # empty for a certificates-only bundle (.p7b/.p7c)
     encapsulated: bytes | None  # the signed content carried inside, for opaque signed messages
+    digest_algorithms: tuple[str, ...] = ()  # SignedData.digestAlgorithms (RFC 5652 5.1)
+    signers_left_out: int = 0  # SignerInfos past MAX_SIGNERS, not verified
+
+    @property
+    def has_signer(self) -> bool:
+        return bool(self.signers)
 
 
 def load_signed_data(data: bytes) -> asn1_cms.SignedData:
@@ -57,12 +75,28 @@ def load_signed_data(data: bytes) -> asn1_cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise CmsError("it is not a signature")
         signed = info["content"]
-        signed["signer_infos"].native  # noqa: B018  force the lazy parse here, where errors are caught
+        _touch_structure(signed)
         return signed
     except CmsError:
         raise
     except PARSE_ERRORS as problem:
         raise CmsError("its signature structure is damaged") from problem
+
+
+def _touch_structure(signed: asn1_cms.SignedData) -> None:
+    """Force asn1crypto's lazy parse of what every verification reads, here where errors are caught.
+
+    Attribute values are left alone: they are decoded one by one, and only those we need.
+    """
+    signed["digest_algorithms"].native  # noqa: B018
+    for index, info in enumerate(signed["signer_infos"]):
+        if index >= MAX_SIGNERS:
+            break
+        for field in ("version", "sid", "digest_algorithm", "signature_algorithm", "signature"):
+            info[field].native  # noqa: B018
+        attributes = info["signed_attrs"]
+        if cms_attributes.present(attributes):
+            cms_attributes.listed(attributes)
 
 
 def carried_certificates(signed: asn1_cms.SignedData) -> tuple[list[x509.Certificate], list[asn1_x509.Certificate]]:
@@ -92,7 +126,7 @@ def carried_certificates(signed: asn1_cms.SignedData) -> tuple[list[x509.Certifi
 
 
 def verify(data: bytes, content: bytes | tuple[bytes, ...] | None) -> Verification:
-    """Verify the first signer. content: the detached signed bytes (several candidate forms may be given),
+    """Verify every signer. content: the detached signed bytes (several candidate forms may be given),
     or None to use the encapsulated content, if any."""
     signed = load_signed_data(data)
     try:
@@ -106,10 +140,9 @@ def verify(data: bytes, content: bytes | tuple[bytes, ...] | None) -> Verificati
 def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | None) -> Verification:
     certificates, asn1_certificates = carried_certificates(signed)
     encapsulated = _encapsulated(signed)
+    digest_algorithms = tuple(str(a["algorithm"].native) for a in signed["digest_algorithms"])
     infos = signed["signer_infos"]
-    if not len(infos):
-        return Verification(tuple(certificates), None, None, None, None, None, None, None, False, encapsulated)
-    info = infos[0]
+    content_type = signed["encap_content_info"]["content_type"].dotted
     candidates: tuple[bytes, ...]
     if content is None:
         candidates = (encapsulated,) if encapsulated is not None else ()
@@ -117,21 +150,55 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
         candidates = (content,)
     else:
         candidates = content
+    results = tuple(
+        _guarded_signer(info, candidates, certificates, asn1_certificates, content_type)
+        for index, info in enumerate(infos) if index < MAX_SIGNERS
+    )
+    return Verification(certificates=tuple(certificates), signers=results, encapsulated=encapsulated,
+                        digest_algorithms=digest_algorithms, signers_left_out=max(0, len(infos) - MAX_SIGNERS))
+
+
+def _guarded_signer(
+    info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
+    asn1_certificates: list[asn1_x509.Certificate], content_type: str,
+) -> SignerResult:
+    """One damaged SignerInfo is reported as such; the other signers are still checked."""
+    try:
+        return _verify_signer(info, candidates, certificates, asn1_certificates, content_type)
+    except PARSE_ERRORS:
+        return SignerResult(signer=None, content_intact=None, signature_valid=None, digest_algorithm=None,
+                            signature_algorithm=None, signing_time=None,
+                            problem="this signer's part of the signature structure is damaged")
+
+
+def _verify_signer(
+    info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
+    asn1_certificates: list[asn1_x509.Certificate], content_type: str,
+) -> SignerResult:
+    """RFC 5652 5.6: one SignerInfo's message digest and signature, each judged on its own."""
     digest_name = str(info["digest_algorithm"]["algorithm"].native)
     signature_name = _signature_name(info)
     signer = _find_signer(info["sid"], certificates, asn1_certificates)
     attributes = info["signed_attrs"]
-    has_attributes = not isinstance(attributes, core.Void) and len(attributes) > 0
-    signing_time = _signing_time(attributes) if has_attributes else None
+    has_attributes = cms_attributes.present(attributes)
+    if has_attributes and len(attributes) > cms_attributes.MAX_ATTRIBUTES:
+        # each attribute costs a parse; a crafted signature could carry tens of thousands
+        return SignerResult(
+            signer=signer, content_intact=None, signature_valid=None, digest_algorithm=digest_name,
+            signature_algorithm=signature_name, signing_time=None,
+            problem=f"it carries {len(attributes)} signed attributes, more than the "
+                    f"{cms_attributes.MAX_ATTRIBUTES} this tool reads (mail apps add about six)")
+    signing_time = cms_attributes.signing_time(attributes) if has_attributes else None
+    listed = cms_attributes.listed(attributes) if has_attributes else ()
     hash_type = _HASHES.get(digest_name)
     problems: list[str] = []
     content_intact: bool | None = None
     if hash_type is None:
         problems.append(f"it uses the digest algorithm {digest_name}, which this tool cannot compute")
     elif has_attributes:
-        expected = _message_digest(attributes)
+        expected = cms_attributes.message_digest(attributes)
         if expected is None:
-            problems.append("its signed attributes lack the message digest (RFC 5652 5.3)")
+            problems.append("its signed attributes lack a single message digest (RFC 5652 5.3)")
         elif not candidates:
             problems.append("the signed content was not supplied, so whether it was changed cannot be checked")
         else:
@@ -152,6 +219,12 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
             signature_valid = any(_check(signer, info, hash_type, signature, b) for b in signed_bytes)
             if has_attributes and not signature_valid:
                 problems.append("the signature does not verify with the signer's public key")
+            elif has_attributes and cms_attributes.content_type(attributes) != content_type:
+                # RFC 5652 5.3 and 11.1: the signed content-type attribute must name the content signed,
+                # or a signature over one kind of content could be passed off as one over another
+                signature_valid = False
+                problems.append("its signed content-type attribute does not name the content it signs "
+                                "(RFC 5652 section 11.1)")
             elif not has_attributes:
                 # RFC 5652 5.4: without signed attributes the signature covers the content itself, so a
                 # valid one proves the content intact, and a failed one cannot tell a change from a forgery
@@ -161,11 +234,10 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
                                     "after it was signed or the signature was not made with this key")
         else:
             problems.append("the signed content was not supplied, so the signature cannot be checked")
-    return Verification(
-        certificates=tuple(certificates), signer=signer, content_intact=content_intact,
-        signature_valid=signature_valid, digest_algorithm=digest_name, signature_algorithm=signature_name,
-        signing_time=signing_time, problem="; ".join(problems) or None, has_signer=True,
-        encapsulated=encapsulated,
+    return SignerResult(
+        signer=signer, content_intact=content_intact, signature_valid=signature_valid,
+        digest_algorithm=digest_name, signature_algorithm=signature_name, signing_time=signing_time,
+        problem="; ".join(problems) or None, signed_attributes=listed,
     )
 
 
@@ -204,27 +276,6 @@ def _find_signer(
             if theirs.key_identifier == wanted:
                 return ours
     return None
-
-
-def _attribute(attributes: asn1_cms.CMSAttributes, name: str) -> object | None:
-    for attribute in attributes:
-        if attribute["type"].native == name:
-            values = attribute["values"]
-            return values[0].native if len(values) == 1 else None
-    return None
-
-
-def _message_digest(attributes: asn1_cms.CMSAttributes) -> bytes | None:
-    value = _attribute(attributes, "message_digest")
-    return value if isinstance(value, bytes) else None
-
-
-def _signing_time(attributes: asn1_cms.CMSAttributes) -> datetime | None:
-    try:
-        value = _attribute(attributes, "signing_time")
-    except PARSE_ERRORS:
-        return None
-    return value if isinstance(value, datetime) else None
 
 
 def _digest(hash_type: type[hashes.HashAlgorithm], data: bytes) -> bytes:

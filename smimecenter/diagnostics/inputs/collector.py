@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cryptography import x509
 
+from ..parser_words import in_plain_words
 from . import events
 from .errors import certificate_problem
 from .limits import Limits
@@ -28,8 +29,14 @@ class Collector:
         if count <= MAX_EVENTS_PER_CODE:
             self.parsed.events.append(Event(code=code, details=details, certificate=certificate))
 
-    def unreadable(self, origin: str, kind: str, reason: str | None = None) -> None:
-        self.event(events.INPUT_UNREADABLE, origin=origin, kind=kind, reason=reason)
+    def unreadable(self, origin: str, kind: str, reason: str | None = None,
+                   parser_message: str | None = None) -> None:
+        """parser_message: what the parsing library said, kept for experts; reason says it in plain words."""
+        if parser_message:
+            self.event(events.INPUT_UNREADABLE, origin=origin, kind=kind, reason=reason,
+                       parser_message=parser_message[:300])
+        else:
+            self.event(events.INPUT_UNREADABLE, origin=origin, kind=kind, reason=reason)
 
     @property
     def certificates_full(self) -> bool:
@@ -43,7 +50,7 @@ class Collector:
         problem = certificate_problem(certificate)
         if problem is not None:
             self.unreadable(origin, "damaged certificate",
-                            f"part of it does not follow the X.509 rules (the parser said: {problem})")
+                            f"part of it does not follow the X.509 rules: {in_plain_words(problem)}", problem)
             return False
         self.parsed.certificates.append(SuppliedCertificate(certificate, origin, container))
         return True

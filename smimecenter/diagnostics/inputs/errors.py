@@ -39,7 +39,13 @@ def certificate_problem(certificate: x509.Certificate) -> str | None:
         certificate.serial_number  # noqa: B018
         certificate.not_valid_before_utc  # noqa: B018
         certificate.not_valid_after_utc  # noqa: B018
-        certificate.extensions  # noqa: B018
     except PARSE_ERRORS as problem:
         return str(problem)[:200] or type(problem).__name__
+    try:
+        certificate.extensions  # noqa: B018
+    except PARSE_ERRORS as problem:
+        from ..undefined_key_usage import readable_copy
+
+        if readable_copy(certificate) is None:  # RFC 5280 4.2.1.3 undefined bits are odd, not damage
+            return str(problem)[:200] or type(problem).__name__
     return None

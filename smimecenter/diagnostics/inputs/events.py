@@ -18,7 +18,8 @@ INPUT_UNREADABLE = "input.unreadable"
 
 details: origin (str); kind (str): a noun phrase saying what it looks like, written to follow "it looks
 like" with an article added by the words layer; reason (str | None): a short plain-English clause saying
-why, when there is one (never the supplied bytes).
+why, when there is one (never the supplied bytes); parser_message (str, only when present): what the
+parsing library said, word for word, for experts (the finding's parser_message; reason says it plainly).
 kind is one of:
   what it is, when recognised: "encrypted message", "certificate revocation list (CRL)",
   "public key without a certificate", "PKCS#12 file" (opened neither way: see reason),
@@ -138,6 +139,15 @@ details: origin (str); content_type (str): the top-level content type of the mes
 from_address (str | None): the From address, if any.
 """
 
+MESSAGE_LAYERS = "message.layers"
+"""An email message wraps S/MIME layers inside one another (RFC 8551 3.7): a signature around a
+signature, a signature around an encrypted part, an encrypted message around anything.
+
+details: origin (str); layers (list[str]): what each layer is, outermost first, in reading order
+("a detached signature (multipart/signed)", "inside it, an encrypted part (application/pkcs7-mime)", ...);
+summary (str): the same list as one phrase, joined with "; ".
+"""
+
 ALL_CODES: tuple[str, ...] = (
     INPUT_UNREADABLE,
     INPUT_PRIVATE_KEY_PRESENT,
@@ -154,4 +164,5 @@ ALL_CODES: tuple[str, ...] = (
     PKCS12_NO_PRIVATE_KEY,
     PKCS12_KEY_MISMATCH,
     MESSAGE_NOT_SIGNED,
+    MESSAGE_LAYERS,
 )

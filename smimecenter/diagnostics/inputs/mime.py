@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 import quopri
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -65,6 +65,7 @@ class _Walk:
     encrypted: bool = False
     too_deep: bool = False
     entities: int = 0
+    layers: list[tuple[int, str]] = field(default_factory=list)  # (S/MIME nesting level, what it is)
 
 
 def read_message(collector: Collector, data: bytes, origin: str) -> None:
@@ -72,10 +73,14 @@ def read_message(collector: Collector, data: bytes, origin: str) -> None:
     top = _parse_headers(headers)
     from_address = _from_address(top)
     walk = _Walk(collector, origin)
-    _walk(walk, data, 0, from_address)
+    _walk(walk, data, 0, from_address, 0)
     if not walk.signed and not walk.encrypted:
         collector.event(events.MESSAGE_NOT_SIGNED, origin=origin, content_type=top.get_content_type(),
                         from_address=from_address)
+    if any(level > 1 for level, _ in walk.layers):
+        # RFC 8551 3.7: signing and encrypting may be applied in any order and repeated
+        described = [f"{'inside it, ' if level > 1 else ''}{what}" for level, what in walk.layers]
+        collector.event(events.MESSAGE_LAYERS, origin=origin, layers=described, summary="; ".join(described))
 
 
 def split_entity(raw: bytes) -> tuple[bytes, bytes]:
@@ -153,7 +158,8 @@ def _from_address(message: Message) -> str | None:
     return address or None
 
 
-def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None) -> None:
+def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None, layer: int) -> None:
+    """layer: how many S/MIME layers (signatures, encryption) enclose this entity."""
     collector = walk.collector
     if depth > collector.limits.max_mime_depth:
         if not walk.too_deep:
@@ -175,20 +181,20 @@ def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None) -> None
                         armour="PGP/MIME signature" if content_type == "multipart/signed" else "PGP/MIME encryption")
         return
     if content_type == "multipart/signed":
-        _read_multipart_signed(walk, message, body, depth, from_address)
+        _read_multipart_signed(walk, message, body, depth, from_address, layer + 1)
     elif content_type in _OPAQUE_TYPES:
-        _read_opaque(walk, message, decode_body(message, body), depth, from_address)
+        _read_opaque(walk, message, decode_body(message, body), depth, from_address, layer + 1)
     elif content_type.startswith("multipart/"):
         for part in split_multipart(body, _boundary(message)):
-            _walk(walk, part, depth + 1, from_address)
+            _walk(walk, part, depth + 1, from_address, layer)
     elif content_type == "message/rfc822":
         inner_headers, _ = split_entity(body)
         inner_from = _from_address(_parse_headers(inner_headers)) or from_address
-        _walk(walk, body, depth + 1, inner_from)
+        _walk(walk, body, depth + 1, inner_from, layer)
     elif content_type in _SIGNATURE_TYPES:
         walk.signed = True
         pkcs7.read_signature(collector, decode_body(message, body), walk.origin, content=None, kind="p7s",
-                             from_address=from_address)
+                             from_address=from_address, layer=layer + 1)
     elif _is_certificate_attachment(message, content_type):
         _read_attachment(walk, message, decode_body(message, body))
     elif content_type in ("text/plain", "text/html"):
@@ -205,9 +211,12 @@ def _boundary(message: Message) -> bytes:
     return boundary.encode("utf-8", errors="replace") if boundary else b"\x00no boundary\x00"
 
 
-def _read_multipart_signed(walk: _Walk, message: Message, body: bytes, depth: int, from_address: str | None) -> None:
+def _read_multipart_signed(
+    walk: _Walk, message: Message, body: bytes, depth: int, from_address: str | None, layer: int,
+) -> None:
     """RFC 8551 3.5.3 / RFC 1847 2.1: first part the content, second the detached signature."""
     walk.signed = True
+    walk.layers.append((layer, "a detached signature (multipart/signed)"))
     parts = split_multipart(body, _boundary(message))
     if len(parts) < 2:
         walk.collector.unreadable(walk.origin, "damaged signed message",
@@ -219,22 +228,34 @@ def _read_multipart_signed(walk: _Walk, message: Message, body: bytes, depth: in
     signature = decode_body(signature_message, signature_body)
     candidates = tuple(dict.fromkeys((canonical(content), content)))
     pkcs7.read_signature(walk.collector, signature, walk.origin, content=candidates, kind="multipart/signed",
-                         from_address=from_address)
-    _walk(walk, content, depth + 1, from_address)
+                         from_address=from_address, layer=layer)
+    # The From header belongs to this signature; one nested inside may be someone else's (a signed
+    # message signed again by a forwarder), and only a message/rfc822 part brings a From of its own.
+    _walk(walk, content, depth + 1, None, layer)
 
 
-def _read_opaque(walk: _Walk, message: Message, payload: bytes, depth: int, from_address: str | None) -> None:
+def _read_opaque(
+    walk: _Walk, message: Message, payload: bytes, depth: int, from_address: str | None, layer: int,
+) -> None:
     smime_type = str(message.get_param("smime-type", "") or "").lower()
     kind = der.classify(payload)
     if smime_type in ("enveloped-data", "authenveloped-data") or kind == der.PKCS7_ENVELOPED:
         walk.encrypted = True
-        walk.collector.unreadable(
-            walk.origin, "encrypted message",
-            "the message is encrypted; only the recipient's private key can open it, so its signature "
-            "and certificates (if any) cannot be read here",
-        )
+        walk.layers.append((layer, "an encrypted part (application/pkcs7-mime)"))
+        if layer > 1:
+            reason = ("this part was encrypted and then signed; the signature around it is checked, but only "
+                      "the recipient's private key can open what is inside")
+        else:
+            # RFC 8551 3.7: mail apps usually sign first and then encrypt, hiding the signature inside
+            reason = ("the message is encrypted, and mail apps usually sign before they encrypt, so its "
+                      "signature and the certificates it carries are inside, where only the recipient's "
+                      "private key can reach them. Open the message in your mail app and save the decrypted "
+                      "message as .eml to check its signature")
+        walk.collector.unreadable(walk.origin, "encrypted message", reason)
         return
     walk.signed = True
+    if smime_type != "certs-only":
+        walk.layers.append((layer, "an opaque signature (application/pkcs7-mime)"))
     if smime_type == "certs-only":  # RFC 8551 3.6: a message that only carries certificates
         pkcs7.read_signed_data(walk.collector, payload, walk.origin)
         return
@@ -242,9 +263,9 @@ def _read_opaque(walk: _Walk, message: Message, payload: bytes, depth: int, from
         walk.collector.unreadable(walk.origin, "damaged signed message", "its S/MIME part cannot be read")
         return
     inner = pkcs7.read_signature(walk.collector, payload, walk.origin, content=None,
-                                 kind="application/pkcs7-mime", from_address=from_address)
+                                 kind="application/pkcs7-mime", from_address=from_address, layer=layer)
     if inner:
-        _walk(walk, inner, depth + 1, from_address)
+        _walk(walk, inner, depth + 1, None, layer)  # as for multipart/signed: the From was this signature's
 
 
 def _is_certificate_attachment(message: Message, content_type: str) -> bool:

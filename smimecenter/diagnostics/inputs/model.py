@@ -57,6 +57,18 @@ class Pkcs12Contents:
 
 
 @dataclass(frozen=True)
+class SignedAttribute:
+    """A signed attribute of a signature (RFC 5652 5.3), named by its type; its value is not kept."""
+
+    oid: str
+    name: str | None  # None: a type this tool does not know
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.oid})" if self.name else self.oid
+
+
+@dataclass(frozen=True)
 class SignedMessage:
     origin: str
     kind: str  # "multipart/signed" | "application/pkcs7-mime" | "p7s"
@@ -69,6 +81,11 @@ class SignedMessage:
     signature_algorithm: str | None
     signing_time: datetime | None
     problem: str | None
+    signed_attributes: tuple[SignedAttribute, ...] = ()
+    digest_algorithms: tuple[str, ...] | None = None  # SignedData.digestAlgorithms, RFC 5652 5.1
+    signer_number: int = 1  # which SignerInfo of the signature (RFC 5652 5.1 allows several)
+    signer_count: int = 1
+    layer: int = 1  # 1 for the outermost S/MIME layer of a message, 2 for one inside it, ...
 
 
 @dataclass

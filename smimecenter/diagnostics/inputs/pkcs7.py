@@ -41,9 +41,10 @@ def _read_bundle(collector: Collector, data: bytes, signed: object, origin: str)
 
 def read_signature(
     collector: Collector, data: bytes, origin: str, *, content: bytes | tuple[bytes, ...] | None,
-    kind: str | None, from_address: str | None,
+    kind: str | None, from_address: str | None, layer: int = 1,
 ) -> bytes | None:
-    """Verify a signature and record it as a SignedMessage, with its certificates in the supplied list.
+    """Verify a signature and record each of its signers as a SignedMessage, with the certificates it
+    carries in the supplied list.
 
     Returns the content carried inside the signature (opaque signing), for the message reader to walk.
     """
@@ -60,12 +61,18 @@ def read_signature(
         kind = "application/pkcs7-mime" if result.encapsulated is not None else "p7s"
     for certificate in result.certificates:
         collector.certificate(certificate, origin, "signed-message")
-    message = SignedMessage(
-        origin=origin, kind=kind, from_address=from_address, signer=result.signer,
-        certificates=result.certificates, content_intact=result.content_intact,
-        signature_valid=result.signature_valid, digest_algorithm=result.digest_algorithm,
-        signature_algorithm=result.signature_algorithm, signing_time=result.signing_time,
-        problem=result.problem,
-    )
-    collector.parsed.messages.append(message)
+    count = len(result.signers) + result.signers_left_out
+    for number, signer in enumerate(result.signers, start=1):
+        where = [f"S/MIME layer {layer}"] if layer > 1 else []
+        where += [f"signer {number} of {count}"] if count > 1 else []
+        collector.parsed.messages.append(SignedMessage(
+            origin=f"{origin} ({', '.join(where)})" if where else origin,
+            kind=kind, from_address=from_address, signer=signer.signer,
+            certificates=result.certificates, content_intact=signer.content_intact,
+            signature_valid=signer.signature_valid, digest_algorithm=signer.digest_algorithm,
+            signature_algorithm=signer.signature_algorithm, signing_time=signer.signing_time,
+            problem=signer.problem, signed_attributes=signer.signed_attributes,
+            digest_algorithms=result.digest_algorithms, signer_number=number, signer_count=count,
+            layer=layer,
+        ))
     return result.encapsulated
