@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from .decoding import decoded
+from .extensions import extensions_one_by_one
 from .known_authorities import known_authorities
 from .public_keys import KeyShape, key_shape
 
@@ -22,6 +23,10 @@ __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
 # RFC 8398 section 3: SmtpUTF8Mailbox, an internationalised mailbox in a SAN otherName.
 SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
+
+# Critical extensions cryptography leaves undecoded that the validator of record processes.
+POLICY_MAPPINGS = "2.5.29.33"
+UNDERSTOOD_UNDECODED = frozenset({POLICY_MAPPINGS})
 
 # CA/B Forum S/MIME BR 7.1.6.1: 2.23.140.1.5.<type>.<generation>
 SMIME_BR_POLICY_ARC = "2.23.140.1.5."
@@ -99,6 +104,9 @@ class CertificateFacts:
         # id(issuer) -> (issuer, outcome) of signature checks (chains.py): kept with the facts, so
         # a CA pair seen before is not verified again.
         self.signature_checks: dict[int, tuple[x509.Certificate, str | None]] = {}
+        # (OID, critical) of extensions that could not be decoded, set by _extension_list.
+        self.unreadable_extensions: tuple[tuple[str, bool], ...] = ()
+        self._names_decoded = True  # False once the subject or issuer name failed to decode
 
     # --- identity of the certificate itself ----------------------------------------------------
     @cached_property
@@ -112,11 +120,27 @@ class CertificateFacts:
     # cryptography builds a new Name object on every `.subject`/`.issuer` access: keep one.
     @cached_property
     def subject_name(self) -> x509.Name:
-        return self.certificate.subject
+        name = decoded(lambda: self.certificate.subject, default=None, what="its subject",
+                       problems=self.problems)
+        return self._name_or_empty(name)
 
     @cached_property
     def issuer_name(self) -> x509.Name:
-        return self.certificate.issuer
+        name = decoded(lambda: self.certificate.issuer, default=None, what="its issuer name",
+                       problems=self.problems)
+        return self._name_or_empty(name)
+
+    def _name_or_empty(self, name: x509.Name | None) -> x509.Name:
+        if name is None:
+            self._names_decoded = False
+            return x509.Name([])
+        return name
+
+    @property
+    def names_readable(self) -> bool:
+        """Whether both names decode (a certificate without them cannot take part in a path)."""
+        self.subject_der, self.issuer_der  # noqa: B018  (decodes both once)
+        return self._names_decoded
 
     @cached_property
     def subject_der(self) -> bytes:
@@ -179,11 +203,8 @@ class CertificateFacts:
     # --- key and signature ---------------------------------------------------------------------
     @cached_property
     def _key(self):
-        try:
-            return self.certificate.public_key()
-        except (ValueError, UnsupportedAlgorithm) as error:
-            self.problems.append(f"its public key could not be read ({error})")
-            return None
+        return decoded(self.certificate.public_key, default=None, what="its public key",
+                       problems=self.problems)
 
     @cached_property
     def _key_shape(self) -> KeyShape:
@@ -210,38 +231,58 @@ class CertificateFacts:
     @cached_property
     def signature_hash(self) -> str | None:
         """The hash named by the signature algorithm ("md5", "sha1", "sha256"), None for EdDSA."""
-        try:
-            algorithm = self.certificate.signature_hash_algorithm
-        except UnsupportedAlgorithm:
-            return "unknown"
+        algorithm = decoded(lambda: self.certificate.signature_hash_algorithm, default=_UNKNOWN,
+                            what="its signature algorithm")
         return algorithm.name if algorithm is not None else None
 
     # --- extensions ----------------------------------------------------------------------------
     @cached_property
-    def _extensions(self) -> dict[type, object]:
-        """Extension values by type, read once (each look-up in cryptography walks the list)."""
-        try:
-            extensions = self.certificate.extensions
-        except Exception as error:  # cryptography raises ValueError (and others) for bad DER
-            self.problems.append(f"some of its extensions are malformed and were ignored ({error})")
-            return {}
-        values: dict[type, object] = {}
-        for extension in extensions:
-            values.setdefault(type(extension.value), extension.value)
+    def _extension_list(self) -> tuple[x509.Extension, ...]:
+        """Every extension that can be read. One malformed extension makes cryptography refuse
+        them all; then each is read on its own (extensions.py), the bad one is reported by name
+        and the others, name constraints included, still count."""
+        refusal: list[str] = []
+        extensions = decoded(lambda: tuple(self.certificate.extensions), default=None,
+                             what="its extensions", problems=refusal)
+        if extensions is not None:
+            return extensions
+        readable, unreadable = extensions_one_by_one(self.certificate)
+        self.unreadable_extensions = unreadable
+        for oid, critical in unreadable:
+            self.problems.append(f"its {'critical ' if critical else ''}extension {_extension_name(oid)} "
+                                 f"is malformed and was ignored")
+        if not readable and not unreadable:
+            self.problems.extend(refusal)
+        return readable
+
+    @cached_property
+    def _extensions(self) -> dict[type, x509.Extension]:
+        """Extensions by type, read once (each look-up in cryptography walks the list)."""
+        values: dict[type, x509.Extension] = {}
+        for extension in self._extension_list:
+            values.setdefault(type(extension.value), extension)
         return values
 
     @cached_property
     def unknown_critical_extensions(self) -> tuple[str, ...]:
-        """OIDs of critical extensions cryptography does not know (so neither do we)."""
-        try:
-            extensions = self.certificate.extensions
-        except Exception:  # recorded by _extensions
-            return ()
-        return tuple(e.oid.dotted_string for e in extensions
-                     if e.critical and isinstance(e.value, x509.UnrecognizedExtension))
+        """OIDs of critical extensions nobody here processes, or that could not be read.
+
+        policyMappings (RFC 5280 section 4.2.1.5), which cryptography does not decode, is
+        processed by the validator of record (path_validation.py), so it is understood."""
+        unknown = [e.oid.dotted_string for e in self._extension_list
+                   if e.critical and isinstance(e.value, x509.UnrecognizedExtension)
+                   and e.oid.dotted_string not in UNDERSTOOD_UNDECODED]
+        # RFC 5280 section 4.2: a critical extension that cannot be processed fails the certificate.
+        unknown += [oid for oid, critical in self.unreadable_extensions if critical]
+        return tuple(unknown)
 
     def extension(self, kind: type) -> object | None:
-        return self._extensions.get(kind)
+        found = self._extensions.get(kind)
+        return found.value if found is not None else None
+
+    def extension_is_critical(self, kind: type) -> bool:
+        found = self._extensions.get(kind)
+        return bool(found is not None and found.critical)
 
     def has_extension(self, kind: type) -> bool:
         return self.extension(kind) is not None
@@ -505,6 +546,18 @@ def _utf8_string(der: bytes) -> str | None:
         return der[offset:].decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+class _UnknownHash:
+    name = "unknown"
+
+
+_UNKNOWN = _UnknownHash()
+
+
+def _extension_name(oid: str) -> str:
+    name = getattr(x509.ObjectIdentifier(oid), "_name", None)
+    return f"{name} ({oid})" if name and name != "Unknown OID" else oid
 
 
 def _iso(moment: dt.datetime) -> str:

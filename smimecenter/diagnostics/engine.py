@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from cryptography import x509
 
+from .decoding import decoded
 from .certinfo import CertificateFacts, facts_of
 from .chains import build_chains, pick_leaf
 from .expert_sections import sections_for_context
@@ -91,20 +92,14 @@ def _screen(certificates: Iterable[x509.Certificate],
         if known_authorities.is_known(certificate):
             usable.append(certificate)
             continue
-        try:
-            info = facts(certificate)
-            info.subject_der, info.issuer_der  # noqa: B018
-        except Exception:
+        info = facts(certificate)
+        if not info.names_readable:
             unreadable.append((certificate, "its subject or issuer name cannot be decoded"))
             continue
-        try:
-            info.not_before, info.not_after  # noqa: B018
-        except Exception:
+        if decoded(lambda: (info.not_before, info.not_after), default=None, what="dates") is None:
             unreadable.append((certificate, "its validity dates cannot be decoded"))
             continue
-        try:
-            certificate.public_key()
-        except Exception:
+        if decoded(certificate.public_key, default=None, what="its public key") is None:
             unreadable.append((certificate, "its public key cannot be decoded or is of an "
                                             "unknown type"))
             continue

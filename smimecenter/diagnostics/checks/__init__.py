@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     chain_issuer,
     chain_missing_intermediate,
     chain_name_constraints,
+    chain_rfc5280,
     chain_signature,
     chain_supplied,
     critical_extensions,
