@@ -326,11 +326,14 @@ class CertificateFacts:
         return None if oids is None else tuple(EKU_NAMES.get(oid, oid) for oid in oids)
 
     def allows_email_protection(self) -> bool:
-        """For a CA (RFC 8550 section 4.4.4): no EKU, or one with emailProtection or anyEKU."""
+        """For a CA: no EKU, or one naming emailProtection.
+
+        RFC 8550 section 4.4.4 would also accept anyExtendedKeyUsage alone, but S/MIME BR
+        7.1.2.2 (g) forbids it in an S/MIME intermediate and OpenSSL and NSS refuse a chain
+        through one; we side with the clients.
+        """
         oids = self.eku_oids
-        return oids is None or bool({ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string,
-                                     ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string}
-                                    & set(oids))
+        return oids is None or ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in oids
 
     def leaf_allows_email_protection(self) -> bool:
         """For a mailbox certificate: no EKU, or one naming emailProtection.

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from . import name_constraints
@@ -144,10 +144,13 @@ def _verify_with_key(child: x509.Certificate, issuer: x509.Certificate) -> str |
         return "unsupported"
     signature, data = child.signature, child.tbs_certificate_bytes
     try:
+        # cryptography gives no parameters for the algorithms it no longer signs with
+        # (md5WithRSAEncryption, ecdsa-with-SHA1): their padding and form are fixed by the OID
+        # (RFC 3279 sections 2.2.1 and 2.2.3).
         if isinstance(key, rsa.RSAPublicKey) and algorithm is not None:
-            key.verify(signature, data, parameters, algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and parameters is not None:
-            key.verify(signature, data, parameters)
+            key.verify(signature, data, parameters or padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and (parameters or algorithm) is not None:
+            key.verify(signature, data, parameters or ec.ECDSA(algorithm))
         elif isinstance(key, dsa.DSAPublicKey) and algorithm is not None:
             key.verify(signature, data, algorithm)
         elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
@@ -390,9 +393,8 @@ class _PathBuilder:
                 yield PathProblem(PATH_LENGTH_EXCEEDED, issuer.certificate,
                                   {"limit": issuer.path_length, "actual": below})
         # RFC 8550 section 4.4.4 and CA/B Forum S/MIME BR 7.1.2.2 (g): mail clients (NSS, OpenSSL)
-        # refuse a chain whose intermediate restricts EKU to purposes other than email. An
-        # intermediate whose only EKU is anyExtendedKeyUsage passes here, as RFC 8550 allows;
-        # OpenSSL's smimesign purpose is stricter and refuses it.
+        # refuse a chain whose intermediate restricts EKU to purposes other than email, and
+        # an intermediate whose only EKU is anyExtendedKeyUsage (7.1.2.2 (g) forbids it).
         if not is_anchor and not issuer.allows_email_protection():
             yield PathProblem(INTERMEDIATE_NOT_FOR_EMAIL, issuer.certificate,
                               {"eku": ", ".join(issuer.eku or ())})
