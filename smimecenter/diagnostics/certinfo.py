@@ -224,7 +224,10 @@ class CertificateFacts:
 
     @cached_property
     def signature_algorithm(self) -> str:
-        oid = self.certificate.signature_algorithm_oid
+        oid = decoded(lambda: self.certificate.signature_algorithm_oid, default=None,
+                      what="its signature algorithm", problems=self.problems)
+        if oid is None:
+            return "(unreadable)"
         name = getattr(oid, "_name", None)
         return oid.dotted_string if not name or name == "Unknown OID" else name
 
@@ -519,17 +522,12 @@ def canonical_name(name: x509.Name) -> tuple:
 
 
 def _rfc4514(name: x509.Name) -> str:
-    try:
-        return name.rfc4514_string()
-    except Exception:  # an attribute cryptography cannot render; never fail the report for it
-        return "(a name that cannot be displayed)"
+    # An attribute cryptography cannot render never fails the report.
+    return decoded(name.rfc4514_string, default="(a name that cannot be displayed)", what="a name")
 
 
 def _first_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
-    try:
-        values = name.get_attributes_for_oid(oid)
-    except Exception:
-        return None
+    values = decoded(lambda: name.get_attributes_for_oid(oid), default=(), what="a name")
     return str(values[0].value) if values else None
 
 
