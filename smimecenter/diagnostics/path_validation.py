@@ -9,7 +9,7 @@ validator's reason, so no disagreement can pass silently.
 Settings, and why:
 - The anchor's own constraints (name constraints, path length) are applied, as RFC 5937 section 3
   and every mail client do; a root that constrains itself means it.
-- No revocation information is fetched here (revocation has its own check and words).
+- Revocation is not looked at here (it has its own check and words), and nothing is fetched.
 - Every signature algorithm is accepted: a genuine MD5 or SHA-1 signature is a weak-algorithm
   finding of its own (checks/crypto.py), not a broken path.
 - Default PKIX inputs (RFC 5280 section 6.1.1 (c), (e)-(g)): any policy is acceptable, no
@@ -18,6 +18,7 @@ Settings, and why:
 from __future__ import annotations
 
 import asyncio
+import functools
 import datetime as dt
 from collections.abc import Callable, Coroutine, Sequence
 
@@ -33,10 +34,24 @@ from pyhanko_certvalidator.name_trees import (
 )
 from pyhanko_certvalidator.errors import PathValidationError, ValidationError
 from pyhanko_certvalidator.path import ValidationPath
-from pyhanko_certvalidator.policy_decl import AcceptAllAlgorithms, PKIXValidationParams
+from pyhanko_certvalidator.policy_decl import (
+    AcceptAllAlgorithms,
+    CertRevTrustPolicy,
+    PKIXValidationParams,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 from pyhanko_certvalidator.validate import async_validate_path
 
+from .known_authorities import DEFAULT_CAPACITY, known_authorities
+
 __all__ = ["rfc5280_refusal", "settings_for", "trust_anchor"]
+
+# Revocation is its own check (checks/revocation.py); here it is not looked at at all.
+_NO_REVOCATION_CHECK = CertRevTrustPolicy(RevocationCheckingPolicy(
+    ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
+    intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK))
+KEPT_AUTHORITIES = DEFAULT_CAPACITY  # parsed CA certificates kept, as many as known_authorities
 
 
 def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str | None:
@@ -67,7 +82,7 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
 
 def settings_for() -> dict[str, object]:
     """The ValidationContext settings of record (see the module's docstring)."""
-    return {"revocation_mode": "soft-fail", "allow_fetching": False,
+    return {"revinfo_policy": _NO_REVOCATION_CHECK, "allow_fetching": False,
             "algorithm_usage_policy": AcceptAllAlgorithms()}
 
 
@@ -107,7 +122,17 @@ def _run(start: Callable[[], Coroutine]) -> object:
 
 
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+    der = certificate.public_bytes(Encoding.DER)
+    # A CA the process remembers (known_authorities: public data) keeps its parsed form, with
+    # the names asn1crypto has already prepared for comparison; a person's certificate does not.
+    if known_authorities.is_known(certificate):
+        return _remembered_asn1(der)
+    return asn1_x509.Certificate.load(der)
+
+
+@functools.lru_cache(maxsize=KEPT_AUTHORITIES)
+def _remembered_asn1(der: bytes) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(der)
 
 
 def _plain(message: str) -> str:
