@@ -85,13 +85,14 @@ def _is_mailbox_certificate(start: x509.Certificate, supplied: Sequence[x509.Cer
     """Whether the certificate explained is a person's own, to be checked as one.
 
     One that says cA=TRUE still is when it signed a message, came with the PKCS#12 key, or names
-    a mailbox and issued none of the others: a CA certificate is never someone's email
-    certificate (S/MIME BR 7.1.2.3 (d)), and the check says so while checking the rest.
+    a mailbox in its subjectAltName and issued none of the others: a CA certificate is never
+    someone's email certificate (S/MIME BR 7.1.2.3 (d)), and the check says so while checking
+    the rest. (An emailAddress in a CA's subject is common in old CAs and proves nothing.)
     """
     info = facts(start)
     if not info.is_ca or start in preferred:
         return True
-    if not info.emails:
+    if not (info.san_emails or info.smtp_utf8_emails):
         return False
     return not any(facts(c).issuer_der == info.subject_der and c is not start for c in supplied)
 

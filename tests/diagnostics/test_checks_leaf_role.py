@@ -2,7 +2,7 @@
 holds only CA certificates."""
 from __future__ import annotations
 
-from .builders import diagnose_built, make_chain, make_intermediate, make_leaf, make_root
+from .builders import diagnose_built, make_chain, make_intermediate, make_leaf, make_root, name
 from .test_checks_chain import finding
 
 
@@ -40,3 +40,11 @@ def test_a_leaf_with_its_chain_is_not_only_ca_certificates():
     chain = make_chain()
     report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
     assert "input.only_ca_certificates" not in report.codes
+
+
+def test_a_ca_with_an_address_only_in_its_subject_is_still_a_ca():
+    root = make_root()
+    intermediate = make_intermediate(issuer=root, subject=name("Old CA", email="ca@example.com"))
+    report = diagnose_built(intermediate, anchors=[root])
+    assert "certificate.mailbox_is_ca" not in report.codes
+    assert "input.only_ca_certificates" in report.codes
