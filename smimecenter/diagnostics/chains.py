@@ -20,8 +20,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from . import name_constraints
 from .certinfo import CertificateFacts
-from .path_validation import rfc5280_refusal
 from .known_authorities import known_authorities
+from .path_validation import rfc5280_refusal
 
 __all__ = [
     "ChainAnalysis",

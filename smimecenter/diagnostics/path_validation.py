@@ -18,8 +18,9 @@ Settings, and why:
 from __future__ import annotations
 
 import asyncio
-import functools
 import datetime as dt
+import functools
+import threading
 from collections.abc import Callable, Coroutine, Sequence
 
 from asn1crypto import x509 as asn1_x509
@@ -27,12 +28,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.authority import CertTrustAnchor, TrustQualifiers
+from pyhanko_certvalidator.errors import PathValidationError, ValidationError
 from pyhanko_certvalidator.name_trees import (
     default_excluded_subtrees,
     default_permitted_subtrees,
     process_general_subtrees,
 )
-from pyhanko_certvalidator.errors import PathValidationError, ValidationError
 from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.policy_decl import (
     AcceptAllAlgorithms,
@@ -52,6 +53,9 @@ _NO_REVOCATION_CHECK = CertRevTrustPolicy(RevocationCheckingPolicy(
     ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
     intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK))
 KEPT_AUTHORITIES = DEFAULT_CAPACITY  # parsed CA certificates kept, as many as known_authorities
+# asn1crypto fills in a parsed certificate lazily, on first read; the kept ones are shared, so one
+# validation at a time reads them (the work is CPU-bound and holds the GIL anyway).
+_SHARED_PARSES = threading.Lock()
 
 
 def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str | None:
@@ -62,12 +66,13 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
     if len(path) < 2:
         return None
     try:
-        certificates = [_asn1(c) for c in path]
-        anchor = trust_anchor(certificates[-1])
-        context = ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
-        candidate = ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
-                                   leaf=certificates[0])
-        _run(lambda: async_validate_path(context, candidate))
+        with _SHARED_PARSES:
+            certificates = [_asn1(c) for c in path]
+            anchor = trust_anchor(certificates[-1])
+            context = ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
+            candidate = ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
+                                       leaf=certificates[0])
+            _run(lambda: async_validate_path(context, candidate))
     except (PathValidationError, ValidationError) as error:
         return _plain(str(error))
     except (NotImplementedError, ValueError, TypeError, KeyError, AttributeError):
