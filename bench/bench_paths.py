@@ -9,7 +9,6 @@ server figures say how loaded it was (load average) next to the numbers.
 """
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import os
@@ -37,7 +36,7 @@ from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyB
 from pyhanko_certvalidator import CertificateValidator, ValidationContext  # noqa: E402
 
 from smimecenter.diagnostics import TrustStore, diagnose, email_trust_store  # noqa: E402
-from smimecenter.diagnostics.path_validation import settings_for, trust_anchor  # noqa: E402
+from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor  # noqa: E402
 from tests.diagnostics import suites  # noqa: E402
 from tests.diagnostics.builders import NOW, make_chain, pem  # noqa: E402
 
@@ -99,7 +98,7 @@ def three_certificate_chain() -> None:
                                     other_certs=[load(intermediate_der)], **settings_for())
         validator = CertificateValidator(load(leaf.public_bytes(Encoding.DER)),
                                          validation_context=context)
-        asyncio.run(validator.async_validate_path())
+        run_to_end(validator.async_validate_path)
 
     def full_diagnosis() -> None:
         report = diagnose([supplied], trust=[extra], at=NOW)

@@ -18,6 +18,7 @@ Settings, and why:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import threading
@@ -46,7 +47,7 @@ from pyhanko_certvalidator.validate import async_validate_path
 
 from .known_authorities import DEFAULT_CAPACITY, known_authorities
 
-__all__ = ["rfc5280_refusal", "settings_for", "trust_anchor"]
+__all__ = ["rfc5280_refusal", "run_to_end", "settings_for", "trust_anchor"]
 
 # Revocation is its own check (checks/revocation.py); here it is not looked at at all.
 _NO_REVOCATION_CHECK = CertRevTrustPolicy(RevocationCheckingPolicy(
@@ -72,7 +73,7 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
             context = ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
             candidate = ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
                                        leaf=certificates[0])
-            _run(lambda: async_validate_path(context, candidate))
+            run_to_end(lambda: async_validate_path(context, candidate))
     except (PathValidationError, ValidationError) as error:
         return _plain(str(error))
     except (NotImplementedError, ValueError, TypeError, KeyError, AttributeError):
@@ -114,16 +115,18 @@ def trust_anchor(certificate: asn1_x509.Certificate) -> CertTrustAnchor:
     return CertTrustAnchor(certificate, quals=qualifiers)
 
 
-def _run(start: Callable[[], Coroutine]) -> object:
-    """Run the validation coroutine. With fetching off it never waits for anything, so one step
-    finishes it without the cost of an event loop; should it ever wait, it runs again in a loop."""
+def run_to_end(start: Callable[[], Coroutine]) -> object:
+    """Run a pyhanko-certvalidator coroutine from synchronous code, inside a running event loop
+    or not. With fetching off it never waits for anything, so one step finishes it without the
+    cost of a loop; should it ever wait, it runs again in a loop of its own, on its own thread."""
     coroutine = start()
     try:
         coroutine.send(None)
     except StopIteration as done:
         return done.value
     coroutine.close()
-    return asyncio.run(start())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(lambda: asyncio.run(start())).result()
 
 
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:

@@ -6,7 +6,6 @@ bench/bench_paths.py share this module.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import warnings
@@ -23,7 +22,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 
 from smimecenter.diagnostics.certinfo import facts_of
 from smimecenter.diagnostics.chains import ChainAnalysis, build_chains
-from smimecenter.diagnostics.path_validation import settings_for, trust_anchor
+from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor
 from smimecenter.diagnostics.trust import TrustStore
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -192,7 +191,7 @@ def record_valid(case: SuiteCase) -> bool | None:
                                     other_certs=[load(d) for d in case.intermediates_der],
                                     **settings_for())
         validator = CertificateValidator(load(case.leaf_der), validation_context=context)
-        asyncio.run(validator.async_validate_path())
+        run_to_end(validator.async_validate_path)
     except (PathBuildingError, PathValidationError, ValidationError):
         return False
     except (NotImplementedError, ValueError, TypeError, KeyError, AttributeError):

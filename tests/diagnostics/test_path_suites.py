@@ -2,6 +2,7 @@
 of S/MIME differences; and the engine agrees with the validator of record alone."""
 from __future__ import annotations
 
+import asyncio
 import warnings
 
 import pytest
@@ -57,3 +58,13 @@ def test_every_table_entry_names_a_suite_case():
     names = {case.name for case in CASES}
     assert set(suites.WHERE_SMIME_DIFFERS) <= names
     assert set(suites.RECORD_DIFFERS) <= names
+
+
+def test_the_validator_of_record_also_runs_inside_a_running_event_loop():
+    # A page served by an asynchronous server, or a test run after a browser test, has one.
+    case = suites.pkits_cases()[0]
+
+    async def inside_a_loop():
+        return suites.engine_valid(case), suites.record_valid(case)
+
+    assert asyncio.run(inside_a_loop()) == (True, True)
