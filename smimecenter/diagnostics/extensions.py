@@ -8,11 +8,15 @@ decoded extension is kept.
 """
 from __future__ import annotations
 
-from asn1crypto import x509 as asn1_x509
+from typing import TYPE_CHECKING
+
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .decoding import decoded
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
 
 __all__ = ["extensions_one_by_one"]
 
@@ -44,6 +48,8 @@ def extensions_one_by_one(certificate: x509.Certificate
 
 
 def _split(certificate: x509.Certificate) -> tuple[asn1_x509.Certificate, list]:
+    from asn1crypto import x509 as asn1_x509  # only for the rare malformed certificate
+
     whole = asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
     extensions = whole["tbs_certificate"]["extensions"]
     return whole, [extensions[index] for index in range(len(extensions))]
@@ -56,6 +62,8 @@ def _identity(raw: asn1_x509.Extension) -> tuple[str, bool]:
 
 
 def _alone(whole: asn1_x509.Certificate, raw: asn1_x509.Extension) -> x509.Extension:
+    from asn1crypto import x509 as asn1_x509
+
     tbs = whole["tbs_certificate"].copy()
     tbs["extensions"] = asn1_x509.Extensions([raw.copy()])
     single = asn1_x509.Certificate({

@@ -24,39 +24,54 @@ import functools
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 
-from asn1crypto import x509 as asn1_x509
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.authority import CertTrustAnchor, TrustQualifiers
-from pyhanko_certvalidator.errors import PathValidationError, ValidationError
-from pyhanko_certvalidator.name_trees import (
-    default_excluded_subtrees,
-    default_permitted_subtrees,
-    process_general_subtrees,
-)
-from pyhanko_certvalidator.path import ValidationPath
-from pyhanko_certvalidator.policy_decl import (
-    AcceptAllAlgorithms,
-    CertRevTrustPolicy,
-    PKIXValidationParams,
-    RevocationCheckingPolicy,
-    RevocationCheckingRule,
-)
-from pyhanko_certvalidator.validate import async_validate_path
 
 from .known_authorities import DEFAULT_CAPACITY, known_authorities
 
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator.authority import CertTrustAnchor
+
 __all__ = ["rfc5280_refusal", "run_to_end", "settings_for", "trust_anchor"]
 
-# Revocation is its own check (checks/revocation.py); here it is not looked at at all.
-_NO_REVOCATION_CHECK = CertRevTrustPolicy(RevocationCheckingPolicy(
-    ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
-    intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK))
 KEPT_AUTHORITIES = DEFAULT_CAPACITY  # parsed CA certificates kept, as many as known_authorities
 # asn1crypto fills in a parsed certificate lazily, on first read; the kept ones are shared, so one
 # validation at a time reads them (the work is CPU-bound and holds the GIL anyway).
 _SHARED_PARSES = threading.Lock()
+
+
+@functools.cache
+def _library() -> SimpleNamespace:
+    """pyhanko-certvalidator and asn1crypto, imported on first use: together they take about a
+    second to import, which a page or command that validates no path should not pay."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.authority import CertTrustAnchor, TrustQualifiers
+    from pyhanko_certvalidator.errors import PathValidationError, ValidationError
+    from pyhanko_certvalidator.name_trees import (
+        default_excluded_subtrees,
+        default_permitted_subtrees,
+        process_general_subtrees,
+    )
+    from pyhanko_certvalidator.path import ValidationPath
+    from pyhanko_certvalidator.policy_decl import (
+        AcceptAllAlgorithms,
+        CertRevTrustPolicy,
+        PKIXValidationParams,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+    from pyhanko_certvalidator.validate import async_validate_path
+
+    # Revocation is its own check (checks/revocation.py); here it is not looked at at all.
+    no_revocation_check = CertRevTrustPolicy(RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
+        intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK))
+    return SimpleNamespace(**locals())
 
 
 def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str | None:
@@ -66,15 +81,16 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
     """
     if len(path) < 2:
         return None
+    library = _library()
     try:
         with _SHARED_PARSES:
             certificates = [_asn1(c) for c in path]
             anchor = trust_anchor(certificates[-1])
-            context = ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
-            candidate = ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
-                                       leaf=certificates[0])
-            run_to_end(lambda: async_validate_path(context, candidate))
-    except (PathValidationError, ValidationError) as error:
+            context = library.ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
+            candidate = library.ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
+                                               leaf=certificates[0])
+            run_to_end(lambda: library.async_validate_path(context, candidate))
+    except (library.PathValidationError, library.ValidationError) as error:
         return _plain(str(error))
     except (NotImplementedError, ValueError, TypeError, KeyError, AttributeError):
         # The validator cannot decide: pyhanko-certvalidator 0.33 has no matcher for iPAddress
@@ -88,8 +104,9 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
 
 def settings_for() -> dict[str, object]:
     """The ValidationContext settings of record (see the module's docstring)."""
-    return {"revinfo_policy": _NO_REVOCATION_CHECK, "allow_fetching": False,
-            "algorithm_usage_policy": AcceptAllAlgorithms()}
+    library = _library()
+    return {"revinfo_policy": library.no_revocation_check, "allow_fetching": False,
+            "algorithm_usage_policy": library.AcceptAllAlgorithms()}
 
 
 def trust_anchor(certificate: asn1_x509.Certificate) -> CertTrustAnchor:
@@ -100,19 +117,21 @@ def trust_anchor(certificate: asn1_x509.Certificate) -> CertTrustAnchor:
     some name forms, it refuses every name of the others; so they are set here, each form the
     root does not constrain left open (RFC 5280 section 6.1.1 (b), (c)).
     """
-    permitted, excluded = default_permitted_subtrees(), default_excluded_subtrees()
+    library = _library()
+    permitted = library.default_permitted_subtrees()
+    excluded = library.default_excluded_subtrees()
     constraints = certificate.name_constraints_value
     if constraints is not None:
-        if isinstance(constraints["permitted_subtrees"], asn1_x509.GeneralSubtrees):
-            permitted.update(process_general_subtrees(constraints["permitted_subtrees"]))
-        if isinstance(constraints["excluded_subtrees"], asn1_x509.GeneralSubtrees):
-            excluded.update(process_general_subtrees(constraints["excluded_subtrees"]))
-    qualifiers = TrustQualifiers(
-        standard_parameters=PKIXValidationParams(initial_permitted_subtrees=permitted,
-                                                 initial_excluded_subtrees=excluded),
+        if isinstance(constraints["permitted_subtrees"], library.asn1_x509.GeneralSubtrees):
+            permitted.update(library.process_general_subtrees(constraints["permitted_subtrees"]))
+        if isinstance(constraints["excluded_subtrees"], library.asn1_x509.GeneralSubtrees):
+            excluded.update(library.process_general_subtrees(constraints["excluded_subtrees"]))
+    qualifiers = library.TrustQualifiers(
+        standard_parameters=library.PKIXValidationParams(initial_permitted_subtrees=permitted,
+                                                         initial_excluded_subtrees=excluded),
         max_path_length=certificate.max_path_length,
         valid_from=certificate.not_valid_before, valid_until=certificate.not_valid_after)
-    return CertTrustAnchor(certificate, quals=qualifiers)
+    return library.CertTrustAnchor(certificate, quals=qualifiers)
 
 
 def run_to_end(start: Callable[[], Coroutine]) -> object:
@@ -135,12 +154,12 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     # the names asn1crypto has already prepared for comparison; a person's certificate does not.
     if known_authorities.is_known(certificate):
         return _remembered_asn1(der)
-    return asn1_x509.Certificate.load(der)
+    return _library().asn1_x509.Certificate.load(der)
 
 
 @functools.lru_cache(maxsize=KEPT_AUTHORITIES)
 def _remembered_asn1(der: bytes) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(der)
+    return _library().asn1_x509.Certificate.load(der)
 
 
 def _plain(message: str) -> str:

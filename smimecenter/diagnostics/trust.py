@@ -180,13 +180,16 @@ def _anchor(certificate: x509.Certificate, label: str) -> Anchor:
 
 
 def _is_ca(certificate: x509.Certificate) -> bool:
-    # The facts read the extensions one by one when one of them is malformed (certinfo.py).
-    constraints = facts_of(certificate).basic_constraints
-    if constraints is None:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
         # RFC 5280 section 6.1.4 (k): a version 1 or 2 certificate may act as a CA when that is known out of
         # band, which is what choosing it as an anchor means; a self-issued one is taken as a root.
         return certificate.version is x509.Version.v1 and certificate.issuer == certificate.subject
-    return bool(constraints.ca)
+    except DECODE_ERRORS:
+        # One malformed extension: the facts read the others one by one (certinfo.py).
+        constraints = facts_of(certificate).basic_constraints
+        return bool(constraints is not None and constraints.ca)
 
 
 def _subject_key_identifier(certificate: x509.Certificate) -> bytes | None:
