@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from .decoding import decoded
+from .extensions import extensions_one_by_one
 from .known_authorities import known_authorities
-from .parser_words import in_plain_words
 from .public_keys import KeyShape, key_shape
 from .undefined_key_usage import NOTE as UNDEFINED_KEY_USAGE
 from .undefined_key_usage import readable_copy
@@ -25,6 +25,10 @@ __all__ = ["CertificateFacts", "PolicyFacts", "canonical_name", "facts_of"]
 
 # RFC 8398 section 3: SmtpUTF8Mailbox, an internationalised mailbox in a SAN otherName.
 SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
+
+# Critical extensions cryptography leaves undecoded that the validator of record processes.
+POLICY_MAPPINGS = "2.5.29.33"
+UNDERSTOOD_UNDECODED = frozenset({POLICY_MAPPINGS})
 
 # CA/B Forum S/MIME BR 7.1.6.1: 2.23.140.1.5.<type>.<generation>
 SMIME_BR_POLICY_ARC = "2.23.140.1.5."
@@ -103,6 +107,9 @@ class CertificateFacts:
         # id(issuer) -> (issuer, outcome) of signature checks (chains.py): kept with the facts, so
         # a CA pair seen before is not verified again.
         self.signature_checks: dict[int, tuple[x509.Certificate, str | None]] = {}
+        # (OID, critical) of extensions that could not be decoded, set by _extension_list.
+        self.unreadable_extensions: tuple[tuple[str, bool], ...] = ()
+        self._names_decoded = True  # False once the subject or issuer name failed to decode
 
     # --- identity of the certificate itself ----------------------------------------------------
     @cached_property
@@ -116,11 +123,27 @@ class CertificateFacts:
     # cryptography builds a new Name object on every `.subject`/`.issuer` access: keep one.
     @cached_property
     def subject_name(self) -> x509.Name:
-        return self.certificate.subject
+        name = decoded(lambda: self.certificate.subject, default=None, what="its subject",
+                       problems=self.problems)
+        return self._name_or_empty(name)
 
     @cached_property
     def issuer_name(self) -> x509.Name:
-        return self.certificate.issuer
+        name = decoded(lambda: self.certificate.issuer, default=None, what="its issuer name",
+                       problems=self.problems)
+        return self._name_or_empty(name)
+
+    def _name_or_empty(self, name: x509.Name | None) -> x509.Name:
+        if name is None:
+            self._names_decoded = False
+            return x509.Name([])
+        return name
+
+    @property
+    def names_readable(self) -> bool:
+        """Whether both names decode (a certificate without them cannot take part in a path)."""
+        self.subject_der, self.issuer_der  # noqa: B018  (decodes both once)
+        return self._names_decoded
 
     @cached_property
     def subject_der(self) -> bytes:
@@ -183,12 +206,8 @@ class CertificateFacts:
     # --- key and signature ---------------------------------------------------------------------
     @cached_property
     def _key(self):
-        try:
-            return self.certificate.public_key()
-        except (ValueError, UnsupportedAlgorithm) as error:
-            self.problems.append(f"its public key could not be read: {in_plain_words(str(error))}")
-            self.parser_messages.append(str(error)[:300])
-            return None
+        return decoded(self.certificate.public_key, default=None, what="its public key",
+                       problems=self.problems, raw=self.parser_messages)
 
     @cached_property
     def _key_shape(self) -> KeyShape:
@@ -208,51 +227,74 @@ class CertificateFacts:
 
     @cached_property
     def signature_algorithm(self) -> str:
-        oid = self.certificate.signature_algorithm_oid
+        oid = decoded(lambda: self.certificate.signature_algorithm_oid, default=None,
+                      what="its signature algorithm", problems=self.problems)
+        if oid is None:
+            return "(unreadable)"
         name = getattr(oid, "_name", None)
         return oid.dotted_string if not name or name == "Unknown OID" else name
 
     @cached_property
     def signature_hash(self) -> str | None:
         """The hash named by the signature algorithm ("md5", "sha1", "sha256"), None for EdDSA."""
-        try:
-            algorithm = self.certificate.signature_hash_algorithm
-        except UnsupportedAlgorithm:
-            return "unknown"
+        algorithm = decoded(lambda: self.certificate.signature_hash_algorithm, default=_UNKNOWN,
+                            what="its signature algorithm")
         return algorithm.name if algorithm is not None else None
 
     # --- extensions ----------------------------------------------------------------------------
     @cached_property
-    def _extensions(self) -> dict[type, object]:
-        """Extension values by type, read once (each look-up in cryptography walks the list)."""
-        try:
-            extensions = self.certificate.extensions
-        except Exception as error:  # cryptography raises ValueError (and others) for bad DER
-            copy = readable_copy(self.certificate)
-            if copy is None:
-                self.problems.append(f"some of its extensions are malformed and were ignored: "
-                                     f"{in_plain_words(str(error))}")
-                self.parser_messages.append(str(error)[:300])
-                return {}
+    def _extension_list(self) -> tuple[x509.Extension, ...]:
+        """Every extension that can be read. One malformed extension makes cryptography refuse
+        them all. A key usage with decipherOnly or encipherOnly but no keyAgreement (undefined by
+        RFC 5280 4.2.1.3) is read from a copy without those bits; otherwise each extension is read
+        on its own (extensions.py), the bad one is reported by name and the others, name
+        constraints included, still count."""
+        refusal: list[str] = []
+        extensions = decoded(lambda: tuple(self.certificate.extensions), default=None,
+                             what="its extensions", problems=refusal, raw=self.parser_messages)
+        if extensions is not None:
+            return extensions
+        copy = readable_copy(self.certificate)
+        if copy is not None:
             self.problems.append(UNDEFINED_KEY_USAGE)
-            extensions = copy.extensions
-        values: dict[type, object] = {}
-        for extension in extensions:
-            values.setdefault(type(extension.value), extension.value)
+            return tuple(copy.extensions)
+        readable, unreadable = extensions_one_by_one(self.certificate)
+        self.unreadable_extensions = unreadable
+        for oid, critical in unreadable:
+            self.problems.append(f"its {'critical ' if critical else ''}extension {_extension_name(oid)} "
+                                 f"is malformed and was ignored")
+        if not readable and not unreadable:
+            self.problems.extend(refusal)
+        return readable
+
+    @cached_property
+    def _extensions(self) -> dict[type, x509.Extension]:
+        """Extensions by type, read once (each look-up in cryptography walks the list)."""
+        values: dict[type, x509.Extension] = {}
+        for extension in self._extension_list:
+            values.setdefault(type(extension.value), extension)
         return values
 
     @cached_property
     def unknown_critical_extensions(self) -> tuple[str, ...]:
-        """OIDs of critical extensions cryptography does not know (so neither do we)."""
-        try:
-            extensions = self.certificate.extensions
-        except Exception:  # recorded by _extensions
-            return ()
-        return tuple(e.oid.dotted_string for e in extensions
-                     if e.critical and isinstance(e.value, x509.UnrecognizedExtension))
+        """OIDs of critical extensions nobody here processes, or that could not be read.
+
+        policyMappings (RFC 5280 section 4.2.1.5), which cryptography does not decode, is
+        processed by the validator of record (path_validation.py), so it is understood."""
+        unknown = [e.oid.dotted_string for e in self._extension_list
+                   if e.critical and isinstance(e.value, x509.UnrecognizedExtension)
+                   and e.oid.dotted_string not in UNDERSTOOD_UNDECODED]
+        # RFC 5280 section 4.2: a critical extension that cannot be processed fails the certificate.
+        unknown += [oid for oid, critical in self.unreadable_extensions if critical]
+        return tuple(unknown)
 
     def extension(self, kind: type) -> object | None:
-        return self._extensions.get(kind)
+        found = self._extensions.get(kind)
+        return found.value if found is not None else None
+
+    def extension_is_critical(self, kind: type) -> bool:
+        found = self._extensions.get(kind)
+        return bool(found is not None and found.critical)
 
     def has_extension(self, kind: type) -> bool:
         return self.extension(kind) is not None
@@ -296,11 +338,14 @@ class CertificateFacts:
         return None if oids is None else tuple(EKU_NAMES.get(oid, oid) for oid in oids)
 
     def allows_email_protection(self) -> bool:
-        """For a CA (RFC 8550 section 4.4.4): no EKU, or one with emailProtection or anyEKU."""
+        """For a CA: no EKU, or one naming emailProtection.
+
+        RFC 8550 section 4.4.4 would also accept anyExtendedKeyUsage alone, but S/MIME BR
+        7.1.2.2 (g) forbids it in an S/MIME intermediate and OpenSSL and NSS refuse a chain
+        through one; we side with the clients.
+        """
         oids = self.eku_oids
-        return oids is None or bool({ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string,
-                                     ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string}
-                                    & set(oids))
+        return oids is None or ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in oids
 
     def leaf_allows_email_protection(self) -> bool:
         """For a mailbox certificate: no EKU, or one naming emailProtection.
@@ -486,17 +531,12 @@ def canonical_name(name: x509.Name) -> tuple:
 
 
 def _rfc4514(name: x509.Name) -> str:
-    try:
-        return name.rfc4514_string()
-    except Exception:  # an attribute cryptography cannot render; never fail the report for it
-        return "(a name that cannot be displayed)"
+    # An attribute cryptography cannot render never fails the report.
+    return decoded(name.rfc4514_string, default="(a name that cannot be displayed)", what="a name")
 
 
 def _first_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
-    try:
-        values = name.get_attributes_for_oid(oid)
-    except Exception:
-        return None
+    values = decoded(lambda: name.get_attributes_for_oid(oid), default=(), what="a name")
     return str(values[0].value) if values else None
 
 
@@ -516,6 +556,18 @@ def _utf8_string(der: bytes) -> str | None:
         return der[offset:].decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+class _UnknownHash:
+    name = "unknown"
+
+
+_UNKNOWN = _UnknownHash()
+
+
+def _extension_name(oid: str) -> str:
+    name = getattr(x509.ObjectIdentifier(oid), "_name", None)
+    return f"{name} ({oid})" if name and name != "Unknown OID" else oid
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -15,11 +15,13 @@ from typing import Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from . import name_constraints
 from .certinfo import CertificateFacts
 from .known_authorities import known_authorities
+from .path_validation import rfc5280_refusal
 
 __all__ = [
     "ChainAnalysis",
@@ -44,8 +46,16 @@ MISSING_INTERMEDIATE = "chain.missing_intermediate"
 UNTRUSTED_ROOT = "chain.untrusted_root"
 SELF_SIGNED_LEAF = "chain.self_signed_leaf"
 UNKNOWN_CRITICAL_EXTENSION = "certificate.unknown_critical_extension"
+POLICY_REFUSED = "chain.policy_refused"
+RFC5280_REFUSED = "chain.rfc5280_refused"
 EXPIRED = "validity.expired"
 NOT_YET_VALID = "validity.not_yet_valid"
+
+# Our own explanations of an RFC 5280 refusal; when one of them is found, the validator of record
+# is not asked again for the same path (it would refuse it too).
+RFC5280_CODES = frozenset({BAD_SIGNATURE, ISSUER_NOT_CA, PATH_LENGTH_EXCEEDED,
+                           NAME_CONSTRAINTS_VIOLATION, UNKNOWN_CRITICAL_EXTENSION, EXPIRED,
+                           NOT_YET_VALID})
 
 
 class TrustStoreLike(Protocol):
@@ -134,10 +144,13 @@ def _verify_with_key(child: x509.Certificate, issuer: x509.Certificate) -> str |
         return "unsupported"
     signature, data = child.signature, child.tbs_certificate_bytes
     try:
+        # cryptography gives no parameters for the algorithms it no longer signs with
+        # (md5WithRSAEncryption, ecdsa-with-SHA1): their padding and form are fixed by the OID
+        # (RFC 3279 sections 2.2.1 and 2.2.3).
         if isinstance(key, rsa.RSAPublicKey) and algorithm is not None:
-            key.verify(signature, data, parameters, algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and parameters is not None:
-            key.verify(signature, data, parameters)
+            key.verify(signature, data, parameters or padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and (parameters or algorithm) is not None:
+            key.verify(signature, data, parameters or ec.ECDSA(algorithm))
         elif isinstance(key, dsa.DSAPublicKey) and algorithm is not None:
             key.verify(signature, data, algorithm)
         elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
@@ -221,7 +234,9 @@ class _PathBuilder:
     def __init__(self, supplied: Sequence[x509.Certificate], stores: Sequence[TrustStoreLike], *,
                  at: dt.datetime, facts: _Facts) -> None:
         self.stores = stores
-        self.at = at
+        # Certificate times are written to the second (RFC 5280 section 4.1.2.5); the moment of
+        # the check is compared at the same precision.
+        self.at = at.replace(microsecond=0)
         self.facts = facts
         self.by_subject: dict[bytes, list[x509.Certificate]] = {}
         seen: set[x509.Certificate] = set()
@@ -308,8 +323,20 @@ class _PathBuilder:
     def _finish(self, path: list[x509.Certificate], *, anchor: x509.Certificate | None,
                 store: TrustStoreLike | None) -> CandidatePath:
         self.finished += 1
+        problems = tuple(self._validate(path, anchor))
+        if anchor is not None and not any(p.code in RFC5280_CODES for p in problems):
+            problems += self._refusal_of_record(path)
         return CandidatePath(certificates=tuple(path), anchor=anchor, store=store,
-                             problems=tuple(self._validate(path, anchor)))
+                             problems=problems)
+
+    def _refusal_of_record(self, path: list[x509.Certificate]) -> tuple[PathProblem, ...]:
+        """The validator of record's refusal of a path our own checks found nothing wrong with
+        (policy processing, RFC 5280 sections 6.1.3 (d)-(f), 6.1.4 (a), (b), (g)-(i), 6.1.5)."""
+        reason = rfc5280_refusal(path, at=self.at)
+        if reason is None:
+            return ()
+        code = POLICY_REFUSED if "polic" in reason.lower() else RFC5280_REFUSED
+        return (PathProblem(code, path[0], {"reason": reason}),)
 
     # --- validation (RFC 5280 section 6.1) --------------------------------------------------------
     def _validate(self, path: list[x509.Certificate], anchor: x509.Certificate | None
@@ -366,9 +393,8 @@ class _PathBuilder:
                 yield PathProblem(PATH_LENGTH_EXCEEDED, issuer.certificate,
                                   {"limit": issuer.path_length, "actual": below})
         # RFC 8550 section 4.4.4 and CA/B Forum S/MIME BR 7.1.2.2 (g): mail clients (NSS, OpenSSL)
-        # refuse a chain whose intermediate restricts EKU to purposes other than email. An
-        # intermediate whose only EKU is anyExtendedKeyUsage passes here, as RFC 8550 allows;
-        # OpenSSL's smimesign purpose is stricter and refuses it.
+        # refuse a chain whose intermediate restricts EKU to purposes other than email, and
+        # an intermediate whose only EKU is anyExtendedKeyUsage (7.1.2.2 (g) forbids it).
         if not is_anchor and not issuer.allows_email_protection():
             yield PathProblem(INTERMEDIATE_NOT_FOR_EMAIL, issuer.certificate,
                               {"eku": ", ".join(issuer.eku or ())})
@@ -377,42 +403,15 @@ class _PathBuilder:
             yield from _name_constraint_problems(constraints_ext, issuer, facts[:position])
 
 
-# --- rfc822Name name constraints (RFC 5280 section 4.2.1.10) --------------------------------------
+# --- name constraints (RFC 5280 section 4.2.1.10) ------------------------------------------------
 
 def _name_constraint_problems(constraints: x509.NameConstraints, issuer: CertificateFacts,
                               below: Sequence[CertificateFacts]) -> Iterator[PathProblem]:
-    permitted = [n.value for n in (constraints.permitted_subtrees or ())
-                 if isinstance(n, x509.RFC822Name)]
-    excluded = [n.value for n in (constraints.excluded_subtrees or ())
-                if isinstance(n, x509.RFC822Name)]
-    if not permitted and not excluded:
-        return
+    critical = issuer.extension_is_critical(x509.NameConstraints)
     for index, subject in enumerate(below):
-        # Section 6.1.3 (b): self-issued intermediates are exempt; the leaf never is.
+        # Section 6.1.3 (b), (c): self-issued intermediates are exempt; the leaf never is.
         if index > 0 and subject.self_issued:
             continue
-        # Section 4.2.1.10: with no SAN, the rfc822Name constraint applies to the subject's
-        # emailAddress; we check it whenever it is present, as OpenSSL and NSS do.
-        for address in dict.fromkeys((*subject.san_emails, *subject.subject_emails)):
-            if permitted and not any(_email_matches(address, c) for c in permitted):
-                yield PathProblem(NAME_CONSTRAINTS_VIOLATION, subject.certificate, {
-                    "address": address, "constrained_by": issuer.label,
-                    "rule": "only " + ", ".join(permitted) + " may be used"})
-            elif any(_email_matches(address, c) for c in excluded):
-                yield PathProblem(NAME_CONSTRAINTS_VIOLATION, subject.certificate, {
-                    "address": address, "constrained_by": issuer.label,
-                    "rule": ", ".join(excluded) + " may not be used"})
-
-
-def _email_matches(address: str, constraint: str) -> bool:
-    """RFC 5280 section 4.2.1.10: a mailbox, a host (all its mailboxes), or ".domain" (any subdomain)."""
-    local, at, domain = address.rpartition("@")
-    if not at:
-        return False
-    if "@" in constraint:
-        c_local, _, c_domain = constraint.rpartition("@")
-        return c_local == local and c_domain.lower() == domain.lower()
-    domain, constraint = domain.lower(), constraint.lower()
-    if constraint.startswith("."):
-        return domain.endswith(constraint)
-    return domain == constraint
+        for violation in name_constraints.violations(constraints, subject, critical=critical):
+            yield PathProblem(NAME_CONSTRAINTS_VIOLATION, subject.certificate, {
+                "address": violation.name, "constrained_by": issuer.label, "rule": violation.rule})

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtensionOID, NameOID
 
-from .parser_words import in_plain_words
+from .decoding import decoded
 from .public_keys import key_shape
 
 __all__ = ["CsrProblem", "CsrSummary", "examine", "summarise"]
@@ -93,10 +92,12 @@ def summarise(request: x509.CertificateSigningRequest) -> CsrSummary:
             if key is not None else b"")
     digest = hashes.Hash(hashes.SHA256())
     digest.update(spki)
+    subject = _subject(request, problems)
     return CsrSummary(
-        subject=_rfc4514(request.subject),
+        subject=_rfc4514(subject) if subject is not None else "(a subject that cannot be decoded)",
         san_emails=_san_emails(request, problems),
-        subject_emails=tuple(str(a.value) for a in request.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)),
+        subject_emails=tuple(str(a.value) for a in (subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
+                                                    if subject is not None else ())),
         key_type=key_type, key_size=size, curve=curve,
         public_key_pem=(key.public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
@@ -171,7 +172,7 @@ def _email_problems(info: CsrSummary, subject: str, email: str | None) -> Iterat
 def _replaced_fields(request: x509.CertificateSigningRequest, info: CsrSummary, subject: str
                      ) -> Iterator[CsrProblem]:
     attributes = []
-    for attribute in request.subject:
+    for attribute in (_subject(request, None) or ()):
         if attribute.oid not in MAILBOX_SUBJECT:
             attributes.append(ATTRIBUTE_NAMES.get(attribute.oid, attribute.oid.dotted_string))
     extensions = [str(e["name"]) for e in info.extensions if e["oid"] in {o.dotted_string for o in CA_DECIDES}]
@@ -191,50 +192,53 @@ def _same_address(a: str, b: str) -> bool:
 
 
 def _requests_ca(request: x509.CertificateSigningRequest) -> bool:
+    constraints = _extension(request, x509.BasicConstraints, None)
+    return bool(constraints is not None and constraints.ca)
+
+
+# --- reading the request, never raising: every lazy decode goes through decoding.decoded ------------
+
+def _subject(request: x509.CertificateSigningRequest, problems: list[str] | None) -> x509.Name | None:
+    return decoded(lambda: request.subject, default=None, what="its subject", problems=problems)
+
+
+def _extension(request: x509.CertificateSigningRequest, kind: type, problems: list[str] | None):
+    extensions = decoded(lambda: request.extensions, default=None,
+                         what="its requested extensions", problems=problems)
+    if extensions is None:
+        return None
     try:
-        return bool(request.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except Exception:
-        return False
-
-
-# --- reading the request, never raising -------------------------------------------------------------
-
-def _public_key(request: x509.CertificateSigningRequest, problems: list[str]):
-    try:
-        return request.public_key()
-    except (ValueError, UnsupportedAlgorithm) as error:
-        problems.append(f"its public key could not be read: {in_plain_words(str(error))}")
+        return extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
         return None
 
 
+def _public_key(request: x509.CertificateSigningRequest, problems: list[str]):
+    return decoded(request.public_key, default=None, what="its public key", problems=problems)
+
+
 def _signature_name(request: x509.CertificateSigningRequest) -> str:
-    oid = request.signature_algorithm_oid
+    oid = decoded(lambda: request.signature_algorithm_oid, default=None, what="its algorithm")
+    if oid is None:
+        return "(unreadable)"
     name = getattr(oid, "_name", None)
     return oid.dotted_string if not name or name == "Unknown OID" else name
 
 
 def _signature_hash(request: x509.CertificateSigningRequest) -> str | None:
-    try:
-        algorithm = request.signature_hash_algorithm
-    except UnsupportedAlgorithm:
-        return "unknown"
+    algorithm = decoded(lambda: request.signature_hash_algorithm, default="unknown", what="its hash")
+    if isinstance(algorithm, str):
+        return algorithm
     return algorithm.name if algorithm is not None else None
 
 
 def _signature_valid(request: x509.CertificateSigningRequest) -> bool | None:
-    try:
-        return bool(request.is_signature_valid)
-    except (UnsupportedAlgorithm, ValueError, TypeError):
-        return None
+    return decoded(lambda: bool(request.is_signature_valid), default=None, what="its signature")
 
 
 def _san_emails(request: x509.CertificateSigningRequest, problems: list[str]) -> tuple[str, ...]:
-    try:
-        san = request.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        return ()
-    except Exception as error:
-        problems.append(f"its requested extensions are malformed: {in_plain_words(str(error))}")
+    san = _extension(request, x509.SubjectAlternativeName, problems)
+    if san is None:
         return ()
     found = list(san.get_values_for_type(x509.RFC822Name))
     found += [_utf8(o.value) for o in san.get_values_for_type(x509.OtherName) if o.type_id == SMTP_UTF8_MAILBOX]
@@ -249,10 +253,9 @@ def _utf8(der: bytes) -> str:
 
 
 def _extensions(request: x509.CertificateSigningRequest, problems: list[str]) -> Iterator[dict[str, object]]:
-    try:
-        extensions = list(request.extensions)
-    except Exception as error:
-        problems.append(f"its requested extensions are malformed: {in_plain_words(str(error))}")
+    extensions = decoded(lambda: list(request.extensions), default=None,
+                         what="its requested extensions", problems=problems)
+    if extensions is None:
         return
     for extension in extensions:
         name = getattr(extension.oid, "_name", None)
@@ -281,9 +284,8 @@ def _extension_value(value: x509.ExtensionType) -> str:
 
 
 def _attribute_names(request: x509.CertificateSigningRequest) -> Iterator[str]:
-    try:
-        attributes = list(request.attributes)
-    except Exception:
+    attributes = decoded(lambda: list(request.attributes), default=None, what="its attributes")
+    if attributes is None:
         return
     for attribute in attributes:
         if attribute.oid == CHALLENGE_PASSWORD:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from cryptography import x509
 
+from .decoding import decoded
 from .certinfo import CertificateFacts, facts_of
 from .chains import build_chains, pick_leaf
 from .expert_sections import sections_for_context
@@ -68,13 +69,32 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     preferred += [p.key_certificate for p in parsed.pkcs12 if p.key_certificate is not None]
     start = pick_leaf(supplied, facts, preferred)
     chain = build_chains(start, supplied, stores, at=at, facts=facts)
-    leaf = start if start is not None and not facts(start).is_ca else None
+    leaf = start if start is not None and _is_mailbox_certificate(start, supplied, preferred, facts) \
+        else None
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
                            chain=chain, stores=stores, public_store=public_store,
                            unreadable=unreadable, _facts=cache)
     report = build_report(context, run_checks(context))
     # Expert sections: PKCS#12 inspection, mail-app compatibility, BR compliance when asked for.
     return dataclasses.replace(report, sections=sections_for_context(context, compliance=compliance))
+
+
+def _is_mailbox_certificate(start: x509.Certificate, supplied: Sequence[x509.Certificate],
+                            preferred: Sequence[x509.Certificate],
+                            facts: Callable[[x509.Certificate], CertificateFacts]) -> bool:
+    """Whether the certificate explained is a person's own, to be checked as one.
+
+    One that says cA=TRUE still is when it signed a message, came with the PKCS#12 key, or names
+    a mailbox in its subjectAltName and issued none of the others: a CA certificate is never
+    someone's email certificate (S/MIME BR 7.1.2.3 (d)), and the check says so while checking
+    the rest. (An emailAddress in a CA's subject is common in old CAs and proves nothing.)
+    """
+    info = facts(start)
+    if not info.is_ca or start in preferred:
+        return True
+    if not (info.san_emails or info.smtp_utf8_emails):
+        return False
+    return not any(facts(c).issuer_der == info.subject_der and c is not start for c in supplied)
 
 
 def _screen(certificates: Iterable[x509.Certificate],
@@ -91,20 +111,14 @@ def _screen(certificates: Iterable[x509.Certificate],
         if known_authorities.is_known(certificate):
             usable.append(certificate)
             continue
-        try:
-            info = facts(certificate)
-            info.subject_der, info.issuer_der  # noqa: B018
-        except Exception:
+        info = facts(certificate)
+        if not info.names_readable:
             unreadable.append((certificate, "its subject or issuer name cannot be decoded"))
             continue
-        try:
-            info.not_before, info.not_after  # noqa: B018
-        except Exception:
+        if decoded(lambda: (info.not_before, info.not_after), default=None, what="dates") is None:
             unreadable.append((certificate, "its validity dates cannot be decoded"))
             continue
-        try:
-            certificate.public_key()
-        except Exception:
+        if decoded(certificate.public_key, default=None, what="its public key") is None:
             unreadable.append((certificate, "its public key cannot be decoded or is of an "
                                             "unknown type"))
             continue

@@ -80,6 +80,17 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
         return "No certificate was found in what you supplied."
     label = context.facts(start).label
     warnings = [f for f in findings if f.severity is Severity.WARNING]
+    if context.leaf is None:
+        # Only CA certificates: never "works for S/MIME", there is no person's certificate.
+        best = context.chain.best
+        if errors:
+            state = f"{label} has a problem: {_lower_first(errors[0].title)}"
+        elif best is not None and best.trusted and best.store is not None:
+            state = f"{label} is trusted for email by {best.store.name}"
+        else:
+            state = f"{label} was checked"
+        return (f"Only CA certificates were given; {state}. Paste your own certificate (the one "
+                "with your email address) to find out whether it can sign and encrypt mail.")
     if status == "fail":
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return f"{label} will not work for S/MIME: {_lower_first(errors[0].title)}{more}."
@@ -88,9 +99,6 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
                 f"{_lower_first(warnings[0].title)}.")
     best = context.chain.best
     store = best.store.name if best and best.store else "the trust store"
-    if context.leaf is None:
-        return (f"{label} is a CA certificate trusted for email by {store}; supply your own "
-                "certificate to check it too.")
     can = [word for word, able in (("sign", capabilities["sign"]),
                                    ("receive encrypted mail", capabilities["encrypt"])) if able]
     return f"{label} is trusted for email by {store} and can {' and '.join(can) or 'be used'}."

@@ -24,6 +24,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.utils import CryptographyDeprecationWarning
 
+from .certinfo import facts_of
+from .decoding import DECODE_ERRORS, decoded
+
 __all__ = ["Anchor", "TrustStore", "TrustStoreError", "email_trust_store", "DATA_DIRECTORY", "EMBEDDED_PEM",
            "EMBEDDED_PROVENANCE"]
 
@@ -183,14 +186,18 @@ def _is_ca(certificate: x509.Certificate) -> bool:
         # RFC 5280 section 6.1.4 (k): a version 1 or 2 certificate may act as a CA when that is known out of
         # band, which is what choosing it as an anchor means; a self-issued one is taken as a root.
         return certificate.version is x509.Version.v1 and certificate.issuer == certificate.subject
-    except ValueError:
-        return False
+    except DECODE_ERRORS:
+        # One malformed extension: the facts read the others one by one (certinfo.py).
+        constraints = facts_of(certificate).basic_constraints
+        return bool(constraints is not None and constraints.ca)
 
 
 def _subject_key_identifier(certificate: x509.Certificate) -> bytes | None:
     try:
         return certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.key_identifier
-    except (x509.ExtensionNotFound, ValueError):
+    except x509.ExtensionNotFound:
+        return None
+    except DECODE_ERRORS:
         return None
 
 
@@ -199,11 +206,12 @@ def _public_key_der(certificate: x509.Certificate) -> bytes:
 
 
 def _default_label(certificate: x509.Certificate) -> str:
+    subject = decoded(lambda: certificate.subject, default=x509.Name([]), what="its subject")
     for oid in (x509.NameOID.COMMON_NAME, x509.NameOID.ORGANIZATIONAL_UNIT_NAME, x509.NameOID.ORGANIZATION_NAME):
-        values = certificate.subject.get_attributes_for_oid(oid)
+        values = subject.get_attributes_for_oid(oid)
         if values:
             return str(values[0].value)
-    return certificate.subject.rfc4514_string() or "certificate without a subject name"
+    return decoded(subject.rfc4514_string, default="", what="its subject") or "certificate without a subject name"
 
 
 def _load_pem(data: bytes) -> x509.Certificate:
@@ -222,10 +230,9 @@ def _load_der(data: bytes) -> x509.Certificate:
 
 def _parsed(certificate: x509.Certificate) -> x509.Certificate:
     """Parse the extensions now, so a warning they raise falls inside the caller's filter, once."""
-    try:
-        certificate.extensions
-    except ValueError:
-        pass   # a malformed extension is for the chain checks to report, not a reason to drop the anchor
+    # A malformed extension (even one cryptography refuses with TypeError, such as an iPAddress
+    # constraint without a mask) is for the chain checks to report, not a reason to drop the anchor.
+    decoded(lambda: certificate.extensions, default=None, what="its extensions")
     return certificate
 
 

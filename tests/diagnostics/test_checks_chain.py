@@ -157,8 +157,17 @@ def test_it_flags_an_intermediate_restricted_to_tls():
     assert "serverAuth" in flagged.explanation
 
 
-def test_it_accepts_intermediates_without_eku_or_with_any_eku():
-    for eku in (None, (ANY_EKU,), (SERVER_AUTH, EMAIL_PROTECTION)):
+def test_it_flags_an_intermediate_whose_only_eku_is_any_extended_key_usage():
+    # S/MIME BR 7.1.2.2 (g) forbids it; OpenSSL and NSS refuse the chain.
+    chain = make_chain(intermediate_options={"eku": (ANY_EKU,)})
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
+    flagged = finding(report, "chain.intermediate_not_for_email")
+    assert "anyExtendedKeyUsage" in flagged.explanation
+
+
+def test_it_accepts_intermediates_without_eku_or_with_email_protection():
+    for eku in (None, (EMAIL_PROTECTION,), (SERVER_AUTH, EMAIL_PROTECTION),
+                (ANY_EKU, EMAIL_PROTECTION)):
         chain = make_chain(intermediate_options={"eku": eku})
         report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
         assert "chain.intermediate_not_for_email" not in report.codes, eku

@@ -1,7 +1,9 @@
 """crypto.* findings: key sizes, key types and signature hashes."""
 from __future__ import annotations
 
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .builders import (
@@ -37,10 +39,30 @@ def test_it_flags_a_sha1_signature_without_calling_it_forged():
     assert "chain.bad_signature" not in report.codes
 
 
-def test_it_flags_an_md5_signature():
+def test_it_flags_an_md5_signature_without_calling_it_forged():
     chain = make_chain(hash_algorithm=hashes.MD5())
     report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
     assert "MD5" in finding(report, "crypto.weak_signature").explanation
+    assert "chain.bad_signature" not in report.codes
+
+
+def test_a_genuine_ecdsa_with_sha1_signature_is_weak_not_forged():
+    root = make_root(key=ec_key())
+    leaf = make_leaf(issuer=root, hash_algorithm=hashes.SHA1())
+    report = diagnose_built(leaf, anchors=[root])
+    assert "SHA-1" in finding(report, "crypto.weak_signature").explanation
+    assert "chain.bad_signature" not in report.codes
+
+
+def test_a_changed_md5_or_ecdsa_sha1_certificate_is_still_called_forged():
+    for key, weak_hash in ((None, hashes.MD5()), (ec_key(), hashes.SHA1())):
+        root = make_root(key=key) if key is not None else make_root()
+        genuine = make_leaf(issuer=root, hash_algorithm=weak_hash).certificate
+        data = bytearray(genuine.public_bytes(Encoding.DER))
+        data[-3] ^= 0x01  # inside the signature value
+        forged = x509.load_der_x509_certificate(bytes(data))
+        report = diagnose_built(forged, anchors=[root])
+        assert "chain.bad_signature" in report.codes, weak_hash.name
 
 
 def test_it_ignores_the_signature_of_a_trust_anchor():

@@ -1,6 +1,8 @@
 """identity.* findings: whose mailbox the leaf carries."""
 from __future__ import annotations
 
+from cryptography import x509
+
 from smimecenter.diagnostics.checks.identity import same_mailbox
 
 from .builders import diagnose_built, make_chain, make_leaf, make_root, name
@@ -62,3 +64,40 @@ def test_it_does_not_flag_a_certificate_with_an_address():
     chain = make_chain()
     report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
     assert "identity.no_email" not in report.codes
+
+
+def test_an_address_differing_only_in_case_is_a_note_not_an_error():
+    chain = make_chain(email="Alice@example.com")
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root],
+                            email="alice@example.com")
+    assert "identity.email_mismatch" not in report.codes
+    note = finding(report, "identity.email_case_differs")
+    assert note.severity.value == "info" and "Alice@example.com" in note.explanation
+
+
+def test_another_address_is_still_an_error_and_not_a_case_note():
+    chain = make_chain(email="Alice@example.com")
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root],
+                            email="alicia@example.com")
+    assert "identity.email_mismatch" in report.codes
+    assert "identity.email_case_differs" not in report.codes
+
+
+def test_malformed_addresses_are_errors_of_their_own():
+    root = make_root()
+    long_domain = ".".join(["a" * 60] * 5) + ".example"  # 304 characters
+    for address, reason in (("alice@bob@example.com", "more than one @"),
+                            ("alice.example.com", "no @"),
+                            (f"alice@{long_domain}", "longer than 253")):
+        # cryptography's builder refuses some of these, as a CA should; write them as found.
+        san = x509.SubjectAlternativeName([x509.RFC822Name._init_without_validation(address)])
+        leaf = make_leaf(issuer=root, emails=(), extra_extensions=[(san, False)])
+        report = diagnose_built(leaf, anchors=[root])
+        malformed = finding(report, "identity.malformed_address")
+        assert reason in malformed.explanation, address
+
+
+def test_a_well_formed_address_is_not_called_malformed():
+    chain = make_chain(email="alice@mail.example.com")
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
+    assert "identity.malformed_address" not in report.codes

@@ -128,8 +128,37 @@ def test_when_pkilint_cannot_run_the_rest_still_works(chain, monkeypatch):
     monkeypatch.setattr(pkilint_runner, "_lint", broken)
     section = check_compliance(chain.leaf.certificate, [chain.intermediate.certificate])
     assert section.linter["available"] is False and "ImportError" in section.linter["problem"]
-    assert section.certificates[0].findings == ()
+    assert [f.code for f in section.certificates[0].findings] == ["compliance.not_linted"]
     assert section.certificates[1].role == "intermediate"
+
+
+def test_a_leaf_never_linted_is_never_called_compliant(chain, monkeypatch):
+    def broken(der):
+        raise pkilint_runner.LinterUnavailable("pkilint could not decode the certificate (bad)")
+    pkilint_runner.clear_cache()
+    monkeypatch.setattr(pkilint_runner, "_lint", broken)
+    section = check_compliance(chain.leaf.certificate)
+    assert section.status != "pass"
+    said = section.certificates[0].findings[0]
+    assert "could not be linted" in said.explanation and "could not decode" in said.explanation
+
+
+def test_a_linted_leaf_carries_no_not_linted_finding(chain):
+    pkilint_runner.clear_cache()
+    assert "compliance.not_linted" not in leaf_codes(chain.leaf.certificate)
+
+
+def test_two_reserved_policies_are_shown_as_the_type_they_were_linted_as():
+    pkilint_runner.clear_cache()
+    for policies in (("2.23.140.1.5.1.3", "2.23.140.1.5.4.2"), ("2.23.140.1.5.4.2", "2.23.140.1.5.1.3")):
+        leaf = make_leaf(issuer=make_root(), policies=policies)
+        entry = check_compliance(leaf.certificate).certificates[0]
+        level, generation = entry.linted_as.split("-")
+        shown = entry.br_type
+        assert (shown.validation, shown.generation) == (
+            {"MAILBOX": "mailbox-validated", "INDIVIDUAL": "individual-validated"}[level],
+            generation.lower()), policies
+        assert len(shown.all_oids) == 2 and "only one such policy is allowed" in shown.words
 
 
 # --- our own intermediate checks (S/MIME BR 7.1.2.2) -----------------------------------------------

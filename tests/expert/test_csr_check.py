@@ -124,3 +124,34 @@ def test_every_csr_code_has_words_and_a_reference():
 
 def test_a_readable_request_records_no_reading_problems():
     assert summarise(csr(key=next_rsa_key())).problems == ()
+
+
+def _request_with_undecodable_subject() -> x509.CertificateSigningRequest:
+    """A request that loads (cryptography checks only the outer structure) but whose subject
+    raises when read: its common name is no longer valid UTF-8, as fuzzed input often is."""
+    der = csr().public_bytes(serialization.Encoding.DER)
+    where = der.find(b"alice@example.com")
+    damaged = der[:where] + b"\xff" * 17 + der[where + 17:]
+    request = x509.load_der_x509_csr(damaged)
+    with pytest.raises(ValueError):
+        request.subject  # noqa: B018  (the lazy decode this test is about)
+    return request
+
+
+def test_a_request_whose_subject_cannot_be_decoded_is_described_not_raised(caplog):
+    request = _request_with_undecodable_subject()
+    summary = summarise(request)
+    assert summary.subject == "(a subject that cannot be decoded)"
+    assert any("its subject could not be read" in p for p in summary.problems)
+    examine(request, email="alice@example.com")
+    report = diagnose([request.public_bytes(serialization.Encoding.PEM)])
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+    assert report.summary
+
+
+def test_the_csr_page_answers_an_undecodable_subject_without_an_error(client):
+    request = _request_with_undecodable_subject()
+    pem_text = request.public_bytes(serialization.Encoding.PEM).decode()
+    response = client.post("/tools/csr/", {"text": pem_text})
+    assert response.status_code == 200
+    assert "cannot be decoded" in response.content.decode()

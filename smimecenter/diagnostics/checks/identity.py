@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
+from ..name_constraints import address_defect
 from .context import CheckContext
 from .registry import Observation, check, rule
 
@@ -37,6 +38,27 @@ NO_EMAIL = rule(
     fix="Request an S/MIME certificate for your email address; this one was likely made for a "
         "different purpose (a web server, a person's login).")
 
+EMAIL_CASE_ONLY = rule(
+    code="identity.email_case_differs", severity=Severity.INFO,
+    reference="RFC 5321 section 2.4; NSS lib/certdb/certdb.c (CERT_FixupEmailAddr)",
+    learn_more="/learn/subjectaltname-email-identity/#email-mismatch",
+    title="The address differs only in upper/lower case",
+    explanation="{expected} ({source}) matches {address} in {certificate} except for upper/lower "
+                "case before the @. Thunderbird (through NSS, which lowercases every address it "
+                "stores and looks up) treats them as the same address, so this works there. "
+                "Strictly, RFC 5321 lets a mail server treat the two spellings as different "
+                "mailboxes, which almost none do.",
+    fix="Nothing required. To be exact, write the address the way the certificate does.")
+MALFORMED_ADDRESS = rule(
+    code="identity.malformed_address", severity=Severity.ERROR,
+    reference="RFC 5280 section 4.2.1.6; RFC 5321 section 4.1.2; RFC 1035 section 2.3.4",
+    learn_more="/learn/subjectaltname-email-identity/#no-email",
+    title="An address in the certificate is not a valid email address",
+    explanation="{certificate} carries \u201c{address}\u201d as an email address, but {reason}. "
+                "Mail clients cannot match it to any sender, and a CA constrained to certain "
+                "domains may not certify it.",
+    fix="Ask the certificate authority to reissue the certificate with the correct address.")
+
 
 def same_mailbox(a: str, b: str) -> bool:
     """RFC 5321 section 2.4: the local part is compared as given, the domain without case."""
@@ -56,9 +78,19 @@ def identity(context: CheckContext) -> Iterator[Observation]:
     if not info.emails:
         yield NO_EMAIL.observe(leaf)
         return
+    for address in info.emails:
+        reason = address_defect(address)
+        if reason is not None:
+            yield MALFORMED_ADDRESS.observe(leaf, address=address, reason=reason)
     if not info.san_emails and not info.smtp_utf8_emails:
         yield EMAIL_ONLY_IN_SUBJECT.observe(leaf, addresses=list(info.subject_emails))
     for expected, source in context.expected_addresses:
-        if not any(same_mailbox(expected, address) for address in info.emails):
+        if any(same_mailbox(expected, address) for address in info.emails):
+            continue
+        by_case = next((a for a in info.emails if a.strip().casefold() == expected.strip().casefold()),
+                       None)
+        if by_case is not None:
+            yield EMAIL_CASE_ONLY.observe(leaf, expected=expected, source=source, address=by_case)
+        else:
             yield EMAIL_MISMATCH.observe(leaf, expected=expected, source=source,
                                          addresses=list(info.emails))

@@ -123,11 +123,27 @@ def _leaf_entry(info: CertificateFacts, linter: dict[str, object]) -> Certificat
         result = lint_leaf(info.certificate.public_bytes(serialization.Encoding.DER), info.sha256)
     except LinterUnavailable as problem:
         linter.update(available=False, problem=str(problem))
-        return CertificateCompliance(info.sha256, info.subject, "leaf", (), br_type)
+        # Never "pass" for a certificate nobody linted: say so, and why.
+        return CertificateCompliance(info.sha256, info.subject, "leaf",
+                                     (_not_linted(info, str(problem)),), br_type)
     linter.update(cached=was_cached, seconds=round(time.perf_counter() - started, 4),
                   br_version=result.br_version)
+    if result.type_source == "policy":
+        br_type = detect_br_type(info, linted_as=(result.validation, result.generation))
     findings = [f for f in result.findings
                 if not (result.type_source == "guessed" and f.code in GUESS_ARTEFACTS)]
     return CertificateCompliance(
         info.sha256, info.subject, "leaf", tuple(lint_findings(findings, info)), br_type,
         linted_as=f"{result.validation}-{result.generation}", type_source=result.type_source)
+
+
+def _not_linted(info: CertificateFacts, reason: str) -> Finding:
+    return Finding(
+        code="compliance.not_linted", severity=Severity.WARNING,
+        title="This certificate was not checked against the Baseline Requirements",
+        explanation=f"{info.label} could not be linted: {reason}. Nothing here says whether it "
+                    "meets the S/MIME Baseline Requirements.",
+        fix="The rest of the report still applies. Try again later, or lint the certificate with "
+            "pkilint yourself.",
+        learn_more=GENERIC_LEARN_MORE, certificate=info.sha256,
+        reference="CA/B Forum S/MIME BR (pkilint)")

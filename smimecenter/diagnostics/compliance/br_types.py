@@ -56,10 +56,22 @@ class BrType:
                 "all_oids": list(self.all_oids), "detected": self.detected, "words": self.words}
 
 
-def detect_br_type(info: CertificateFacts) -> BrType:
+# pkilint's names for the validation levels, as ours.
+PKILINT_LEVELS = {"MAILBOX": "mailbox-validated", "ORGANIZATION": "organization-validated",
+                  "SPONSORED": "sponsor-validated", "INDIVIDUAL": "individual-validated"}
+
+
+def detect_br_type(info: CertificateFacts, *, linted_as: tuple[str, str] | None = None) -> BrType:
+    """The type the certificate claims. With several reserved OIDs (itself a violation), the one
+    the linter judged it by (`linted_as`, pkilint's level and generation names) is shown, so the
+    type shown and the type linted are always the same."""
     reserved = [p for p in info.policies if p.oid.startswith("2.23.140.1.5.")]
     if not reserved:
         return BrType(None, None, None, ())
     known = [p for p in reserved if p.smime_type and p.generation]
+    if linted_as is not None:
+        level, generation = PKILINT_LEVELS.get(linted_as[0]), linted_as[1].lower()
+        known.sort(key=lambda p: (p.smime_type, p.generation) != (level, generation))
     first = known[0] if known else reserved[0]
-    return BrType(first.oid, first.smime_type, first.generation, tuple(p.oid for p in reserved))
+    others = tuple(p.oid for p in reserved if p.oid != first.oid)
+    return BrType(first.oid, first.smime_type, first.generation, (first.oid, *others))

@@ -29,7 +29,9 @@ def certificate_problem(certificate: x509.Certificate) -> str | None:
     """Why a loaded certificate is unusable, or None.
 
     cryptography parses the names, dates and extensions only when first asked; asking here means the rest
-    of the engine can read any certificate it is handed without meeting an exception later.
+    of the engine can read any certificate it is handed without meeting an exception later. Extensions
+    are not asked for: one malformed extension leaves the certificate usable, and the facts
+    (certinfo.py) read the others one by one and name the bad one.
     """
     if known_authorities.is_known(certificate):
         return None  # read in full when it was first seen
@@ -41,11 +43,4 @@ def certificate_problem(certificate: x509.Certificate) -> str | None:
         certificate.not_valid_after_utc  # noqa: B018
     except PARSE_ERRORS as problem:
         return str(problem)[:200] or type(problem).__name__
-    try:
-        certificate.extensions  # noqa: B018
-    except PARSE_ERRORS as problem:
-        from ..undefined_key_usage import readable_copy
-
-        if readable_copy(certificate) is None:  # RFC 5280 4.2.1.3 undefined bits are odd, not damage
-            return str(problem)[:200] or type(problem).__name__
     return None
