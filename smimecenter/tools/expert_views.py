@@ -5,6 +5,8 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 """
 from __future__ import annotations
 
+import shlex
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +22,7 @@ from smimecenter.diagnostics.inputs import read_inputs
 from .forms import TooLarge
 from .ratelimit import over_limit, retry_after_seconds
 from .running import engine_limits, site_trust_stores
+from .text import printable
 from .uploads import read_form_body
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
@@ -118,11 +121,31 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     password = form.cleaned_data["password"] or None
     extra = _stores()
     report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
-    files = report["pkcs12"]
+    name = form.cleaned_data["file"].name
+    files = [dict(file, repackage=_own_commands(file.get("repackage") or (), name, number))
+             for number, file in enumerate(report["pkcs12"])]
     findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
         "form": Pkcs12Form(), "files": files, "findings": findings, "summary": report["summary"],
-        "status": report["status"], "name": form.cleaned_data["file"].name})
+        "status": report["status"], "name": name})
+
+
+def _own_commands(commands, file_name: str, number: int) -> list[dict[str, str]]:
+    """The engine's commands name the file `yours.p12`; show the person's own file name instead,
+    quoted for a POSIX shell so that spaces or quotes in it cannot change the command."""
+    quoted = shlex.quote(printable(file_name)[:120] or "yours.p12")
+    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace("yours.p12", quoted))
+            for index, command in enumerate(commands)]
+
+
+# The example address in the CSR checker's advice, replaced by the address the person typed.
+_EXAMPLE_ADDRESS = "you@example.com"
+
+
+def _own_address(findings: list[dict], email: str | None) -> list[dict]:
+    if not email or '"' in email or "\\" in email:
+        return findings
+    return [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_ADDRESS, email)) for f in findings]
 
 
 # --- CSR checker ---------------------------------------------------------------------------------
@@ -148,7 +171,7 @@ def _csr_result(request: HttpRequest) -> HttpResponse:
     for request_object in parsed.csrs:
         summary = summarise(request_object)
         problems = examine(request_object, email=email, summary=summary)
-        findings = [f.to_dict() for f in csr_findings(request_object, problems=problems)]
+        findings = _own_address([f.to_dict() for f in csr_findings(request_object, problems=problems)], email)
         requests.append({"summary": summary.to_dict(), "findings": findings,
                          "status": _status(findings)})
     found_instead = [] if requests else sorted({_found(e) for e in parsed.events if _found(e)} |
