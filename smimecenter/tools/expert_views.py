@@ -124,17 +124,26 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     name = form.cleaned_data["file"].name
     files = [dict(file, repackage=_own_commands(file.get("repackage") or (), name, number))
              for number, file in enumerate(report["pkcs12"])]
-    findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
+    quoted = _quoted_file_name(name)
+    findings = [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_FILE, quoted))
+                for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
         "form": Pkcs12Form(), "files": files, "findings": findings, "summary": report["summary"],
         "status": report["status"], "name": name})
 
 
+# The engine's commands and advice name the file `yours.p12`; the page shows the person's own file name.
+_EXAMPLE_FILE = "yours.p12"
+
+
+def _quoted_file_name(file_name: str) -> str:
+    # Quoted for a POSIX shell, so that spaces or quotes in the name cannot change the command.
+    return shlex.quote(printable(file_name)[:120] or _EXAMPLE_FILE)
+
+
 def _own_commands(commands, file_name: str, number: int) -> list[dict[str, str]]:
-    """The engine's commands name the file `yours.p12`; show the person's own file name instead,
-    quoted for a POSIX shell so that spaces or quotes in it cannot change the command."""
-    quoted = shlex.quote(printable(file_name)[:120] or "yours.p12")
-    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace("yours.p12", quoted))
+    quoted = _quoted_file_name(file_name)
+    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace(_EXAMPLE_FILE, quoted))
             for index, command in enumerate(commands)]
 
 
