@@ -60,9 +60,14 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    context: dict[str, object] = {"query": query[:500], "hits": [], "problem": None}
+    # Only a known section filters; anything else in the address means "everywhere".
+    section = request.GET.get("section", "")
+    section = section if section in SECTION_TITLES else ""
+    context: dict[str, object] = {"query": query[:500], "hits": [], "problem": None, "section": section,
+                                  "sections": SECTION_TITLES.items(), "corrections": {}}
     try:
-        context["hits"] = current.search_index().search(query)
+        results = current.search_index().results(query, section=section or None)
+        context.update(hits=results.hits, corrections=results.corrections)
     except QueryProblem as problem:
         context["problem"] = str(problem) if query.strip() else None
     return render(request, "learn/search.html", context)
