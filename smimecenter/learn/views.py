@@ -9,6 +9,7 @@ from smimecenter.learn import current
 from smimecenter.learn.frontmatter import SECTIONS
 from smimecenter.learn.library import SECTION_SUMMARIES, SECTION_TITLES
 from smimecenter.learn.search import QueryProblem
+from smimecenter.learn.suggestions import closest_pages, words_from_path
 from smimecenter.organisation.article_extras import article_context
 
 
@@ -85,4 +86,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", {"query": ""}, status=404)
+    try:
+        suggestions = closest_pages(current.library(), current.search_index(), request.path)
+    except Exception:  # noqa: BLE001 - a 404 page must never become a 500: offer search alone
+        suggestions = []
+    return render(request, "404.html", {"query": words_from_path(request.path), "suggestions": suggestions},
+                  status=404)

@@ -101,3 +101,9 @@ def test_keep_and_read_back_round_trip():
     kept = kept_result(token)
     assert kept.report == {"status": "pass"} and kept.email == "a@example.com" and kept.reading_list == "new-staff"
     assert kept_result(token[:-1]) is None
+
+
+def test_the_share_offer_remembers_the_way_back_to_this_result(client, certs):
+    address = check(client, text=certs.chain.supplied_pem.decode())
+    page = client.get(address).content.decode()
+    assert f'<input type="hidden" name="back" value="{address}">' in page
