@@ -156,11 +156,7 @@ class TermMatcher:
                 else:
                     self.folded[_escape_text(phrase)] = term
         self.pattern = _phrase_pattern(self.exact, self.folded)
-        # The opening tag of each term's link, attributes escaped.
-        self.links = {
-            term.id: f'<a class="term" href="{escape(f"{base_url}#{term.id}")}" title="{escape(term.short)}">'
-            for term in terms
-        }
+        self.terms = {term.id: term for term in terms}
 
     def term_for(self, matched: str) -> GlossaryTerm | None:
         """The term of a phrase as found by ``pattern`` (without the character before it)."""
@@ -370,18 +366,30 @@ class _Finisher:
         return anchor, text
 
 
-def link_terms(html: str, matcher: TermMatcher) -> str:
+def glossary_term_html(term: GlossaryTerm, text: str, base_url: str = "/glossary/") -> str:
+    """The one place that writes a glossary term into a page: the word (``text``, already HTML)
+    is a button that opens the short definition, on tap, click or Enter, with no script (the
+    ``popover`` attribute; Escape or a tap elsewhere closes it). The definition links to the
+    glossary entry. Used once per term per page, so the id is unique on the page."""
+    target = escape(f"gloss-{term.id}")
+    return (f'<button type="button" class="term" popovertarget="{target}">{text}</button>'
+            f'<span class="term-definition" id="{target}" popover><strong>{escape(term.term)}</strong> '
+            f'{escape(term.short)} <a href="{escape(f"{base_url}#{term.id}")}">In the glossary</a></span>')
+
+
+def link_terms(html: str, matcher: TermMatcher, *, used: set[str] | None = None) -> str:
     """``html`` with the first use of each glossary term linked to its definition.
 
     Never inside headings, links, code, pre, kbd or abbr. The HTML is cmark's
-    (with this module's additions), so every "<" starts a tag.
+    (with this module's additions), so every "<" starts a tag. ``used`` carries the terms
+    already explained across several calls for one page (the findings of a result page).
     """
     pattern = matcher.pattern
     phrases = pattern.finditer(html) if pattern is not None else iter(())
     phrase = next(phrases, None)
     out: list[str] = []
     copied = 0                          # html[:copied] is in out
-    used: set[str] = set()
+    used = set() if used is None else used
     stack: list[str] = []
     no_links = 0                        # open elements in which terms are not linked
     text_start = 0                      # where the text after the last tag starts
@@ -397,7 +405,7 @@ def link_terms(html: str, matcher: TermMatcher) -> str:
         if term is None or term.id in used:
             return
         used.add(term.id)
-        out.extend((html[copied:start], matcher.links[term.id], text, "</a>"))
+        out.extend((html[copied:start], glossary_term_html(term, text, matcher.base_url)))
         copied = end
 
     for tag in _TAG.finditer(html):

@@ -100,8 +100,30 @@ def _worst_severity_by_certificate(findings: list[Mapping]) -> dict[str, str]:
     return worst
 
 
+def _without_names(text: str, names: list[str]) -> tuple[str, list[str]]:
+    """The engine's sentence with distinguished names taken out of the running text: " (CN=...)" after
+    a friendly name goes, a bare DN becomes its friendly name. Returns the DNs taken out, for the
+    finding's technical details."""
+    taken = []
+    for name in names:
+        if name and name in text:
+            taken.append(name)
+            text = text.replace(f" ({name})", "").replace(name, friendly_name(name))
+    return text, taken
+
+
+def _plain(finding: Mapping, names: list[str]) -> dict[str, object]:
+    explanation, taken = _without_names(str(finding.get("explanation") or ""), names)
+    fix, taken_from_fix = _without_names(str(finding.get("fix") or ""), names)
+    return dict(finding, explanation=explanation, fix=fix, names=list(dict.fromkeys(taken + taken_from_fix)))
+
+
 def _groups(findings: list[Mapping], certificates: Mapping[str, Mapping]) -> list[dict[str, object]]:
     groups = []
+    # Longest first, so that a DN which contains another is taken out whole.
+    names = sorted({n for c in certificates.values() for n in (c.get("subject"), c.get("issuer")) if n},
+                   key=len, reverse=True)
+    findings = [_plain(f, names) for f in findings]
     for severity in SEVERITY_ORDER:
         items = [dict(f, certificate_name=_name(certificates[f["certificate"]])
                       if f.get("certificate") in certificates else None,

@@ -74,7 +74,10 @@ def test_nothing_secret_is_stored_in_the_database_the_cache_the_logs_or_on_disk(
     assert "alice@example.com" not in logged
     new_files = set(files_under(tempfile.gettempdir())) - set(temp_before)
     for path in new_files:
-        content = Path(path).read_bytes() if os.path.getsize(path) < 10_000_000 else b""
+        try:
+            content = Path(path).read_bytes() if os.path.getsize(path) < 10_000_000 else b""
+        except OSError:   # another process's temporary file, gone since the listing (the machine is shared)
+            continue
         assert certs.p12[:64] not in content and marker_pem.encode() not in content, path
     assert not response.cookies.get("sessionid")
 

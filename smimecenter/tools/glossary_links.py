@@ -1,0 +1,57 @@
+"""Glossary terms on result pages: the same definitions, opened the same way, as in the articles."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from smimecenter.learn import current
+from smimecenter.learn.library import Glossary, Library
+from smimecenter.learn.rendering import TermMatcher, link_terms
+
+from .text import printable
+
+
+_QUOTED = re.compile(r"(“[^”]*”)")
+_built: tuple[Library, TermMatcher] | None = None
+
+
+def _matcher(library: Library) -> TermMatcher:
+    """One matcher per loaded library (a reload of the content makes a new Library object)."""
+    global _built
+    built = _built
+    if built is None or built[0] is not library:
+        built = _built = (library, TermMatcher([entry.term for entry in library.glossary.entries],
+                                               base_url=Glossary.url))
+    return built[1]
+
+
+def explain_terms(text: object, used: set[str]) -> SafeString:
+    """Engine text, escaped and made printable, with the first use on the page of each glossary term
+    opening its definition. `used` is shared by every call for one page, so each term (and each
+    definition's id) appears once."""
+    parts = []
+    for number, part in enumerate(_QUOTED.split(printable(text))):
+        html = escape(part)
+        # Odd parts are quoted names ("Example S/MIME Issuing CA"): a certificate's name, not our words.
+        if number % 2 == 0 and html:
+            try:
+                html = link_terms(f"<p>{html}</p>", _matcher(current.library()), used=used)[3:-4]
+            except Exception:  # noqa: BLE001 - the words matter more than their links: never fail the page
+                pass
+        parts.append(html)
+    return mark_safe("".join(parts))
+
+
+def with_glossary(groups: Iterable[Mapping]) -> list[dict]:
+    """The finding groups of a result page with `explanation_html` and `fix_html` added."""
+    used: set[str] = set()
+    linked = []
+    for group in groups:
+        findings = [dict(f, explanation_html=explain_terms(f.get("explanation"), used),
+                         fix_html=explain_terms(f.get("fix"), used) if f.get("fix") else "")
+                    for f in group["findings"]]
+        linked.append(dict(group, findings=findings))
+    return linked
