@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import DiagnoseForm, TooLarge, size_in_words
 from .openapi import openapi_document
-from .glossary_links import with_glossary
+from .learn_links import with_learning
 from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
@@ -101,7 +101,7 @@ def result_page(request: HttpRequest, token: str) -> HttpResponse:
             status=404)
     else:
         context = present(kept.report, {})
-        context["finding_groups"] = with_glossary(context["finding_groups"])
+        context["finding_groups"] = with_learning(context["finding_groups"])
         context.update({"nav": "tools", "email": kept.email, "reading_list": kept.reading_list})
         response = render(request, "tools/result.html", context)
     response["Cache-Control"] = "no-store"

@@ -45,5 +45,17 @@ def test_codes_rules_and_names_are_behind_technical_details(client, certs):
 
 def test_counts_are_written_as_words_people_use(client, certs):
     page = result_page(client, pem(certs.chain.leaf, certs.chain.intermediate).decode())
+    page = re.sub(r'<details class="explain-here">.*?</details>', "", page, flags=re.S)  # articles' own words
     assert "(s)" not in page
     assert not re.search(r"\b1 days\b|\b1 warnings\b", page)
+
+
+def test_learn_more_can_be_read_in_place_once_per_section(client, certs):
+    page = result_page(client, pem(certs.chain.leaf).decode())
+    finding = re.search(r'data-code="chain.missing_intermediate">(.*?)</article>', page, re.S).group(1)
+    excerpt = re.search(r'<details class="explain-here">(.*?)</details>', finding, re.S).group(1)
+    assert 'href="/learn/why-trust-fails/#missing-intermediate"' in excerpt
+    assert "Read the explanation here" in excerpt and "<p>" in excerpt
+    assert ' id="' not in excerpt.split("</summary>", 1)[1]   # no ids that could clash with the page's
+    assert page.count('<details class="explain-here">') == len(set(re.findall(
+        r'<a class="learn-more" href="([^"]+)"', page)))

@@ -1,4 +1,5 @@
-"""Glossary terms on result pages: the same definitions, opened the same way, as in the articles."""
+"""What result pages borrow from the knowledge center: glossary definitions (opened the same way as in
+the articles) and, under each "Learn more", the article's section to read in place."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from smimecenter.learn import current
+from smimecenter.learn.excerpts import section_excerpt
 from smimecenter.learn.library import Glossary, Library
 from smimecenter.learn.rendering import TermMatcher, link_terms
 
@@ -45,13 +47,26 @@ def explain_terms(text: object, used: set[str]) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def with_glossary(groups: Iterable[Mapping]) -> list[dict]:
-    """The finding groups of a result page with `explanation_html` and `fix_html` added."""
+def with_learning(groups: Iterable[Mapping]) -> list[dict]:
+    """The finding groups of a result page with `explanation_html` and `fix_html` (glossary terms
+    linked) and `excerpt` (the Learn-more section, for the first finding that links to it) added."""
     used: set[str] = set()
+    shown: set[str] = set()
+    library = current.library()
     linked = []
     for group in groups:
-        findings = [dict(f, explanation_html=explain_terms(f.get("explanation"), used),
-                         fix_html=explain_terms(f.get("fix"), used) if f.get("fix") else "")
-                    for f in group["findings"]]
+        findings = []
+        for finding in group["findings"]:
+            url = str(finding.get("learn_more") or "")
+            excerpt = None
+            if url and url not in shown:
+                shown.add(url)
+                try:
+                    excerpt = section_excerpt(library, url)
+                except Exception:  # noqa: BLE001 - the link still works; the excerpt is a comfort
+                    excerpt = None
+            findings.append(dict(finding, excerpt=excerpt,
+                                 explanation_html=explain_terms(finding.get("explanation"), used),
+                                 fix_html=explain_terms(finding.get("fix"), used) if finding.get("fix") else ""))
         linked.append(dict(group, findings=findings))
     return linked
