@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from html import unescape
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +48,21 @@ _TOKEN = re.compile(r"[^\W_]++(?:[#/.'’-][^\W_]++)*+")
 # The same for a text without "_", where \w (letters, digits, "_") is quicker to test than [^\W_].
 _TOKEN_WITHOUT_UNDERSCORE = re.compile(r"\w++(?:[#/.'’-]\w++)*+")
 _JOINERS = str.maketrans("", "", "#/.'’-")
+# "Not verified" call-outs are notes about the sources, not the article's advice: searched, never quoted.
+_UNVERIFIED_NOTE = re.compile(
+    r'<div class="admonition [a-z]+">\s*<p class="admonition-title">Not verified</p>.*?</div>'
+    r'|<div class="admonition unverified">.*?</div>', re.S)
+_BLOCK_OR_TAG = re.compile(r"(</?(?:p|div|li|ul|ol|pre|table|tr|td|th|h[1-6]|blockquote|br)\b[^>]*>)|<[^>]*>")
+
+
+def _plain_text(html: str) -> str:
+    """Text of an HTML fragment as the page's sections hold it (a space where a block starts or ends)."""
+    return " ".join(unescape(_BLOCK_OR_TAG.sub(lambda m: " " if m.group(1) else "", html)).split())
+
+
+def reader_notes(page: Page) -> list[str]:
+    """The plain text of the page's "Not verified" call-outs, which snippets leave out."""
+    return [text for text in (_plain_text(m.group(0)) for m in _UNVERIFIED_NOTE.finditer(page.rendered.body)) if text]
 
 
 def tokens(text: str) -> list[str]:
@@ -162,6 +178,7 @@ class SearchIndex:
     def __init__(self, library: Library) -> None:
         self.pages: list[Page] = list(library.pages.values())
         self.title_terms: list[frozenset[str]] = [frozenset(_terms(page.title)) for page in self.pages]
+        self.notes: list[list[str]] = [reader_notes(page) for page in self.pages]
         # term -> the pages whose title holds it (few per term: ranking by title touches only those).
         self.title_postings: dict[str, list[int]] = defaultdict(list)
         for number, words in enumerate(self.title_terms):
@@ -251,11 +268,14 @@ class SearchIndex:
                     first = position if first is None else first
             if first is not None and (section is None or (value, -first) > best):
                 section, best = page.rendered.sections[index], (value, -first)
+        text = section.text if section else page.summary
+        for note in self.notes[number]:
+            text = text.replace(note, " ")
         return Hit(
             page=page,
             anchor=section.anchor if section else "",
             heading=section.heading if section else "",
-            snippet=highlight(section.text if section else page.summary, terms),
+            snippet=highlight(" ".join(text.split()) if self.notes[number] else text, terms),
             score=score,
         )
 

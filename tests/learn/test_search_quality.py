@@ -81,3 +81,12 @@ def test_an_unknown_section_searches_everywhere(client: Client):
     page = client.get("/search/", {"q": "thunderbird", "section": "<script>"}).content.decode()
     assert '<option value="" selected>All pages</option>' in page
     assert "<script>" not in page.split("<main", 1)[1]
+
+
+def test_snippets_never_quote_a_not_verified_note():
+    notes = [note for page_notes in INDEX.notes for note in page_notes]
+    assert notes, "the guides carry Not verified call-outs"
+    for note in notes[:8]:
+        words = " ".join(note.removeprefix("Not verified").split()[:4])
+        for hit in INDEX.search(words):
+            assert "Not verified" not in hit.snippet, (words, hit.page.url)
