@@ -122,9 +122,9 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     extra = _stores()
     report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
     name = form.cleaned_data["file"].name
-    files = [dict(file, repackage=_own_commands(file.get("repackage") or (), name, number))
-             for number, file in enumerate(report["pkcs12"])]
     quoted = _quoted_file_name(name)
+    files = [dict(file, repackage=_own_commands(file.get("repackage") or (), quoted, number))
+             for number, file in enumerate(report["pkcs12"])]
     findings = [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_FILE, quoted))
                 for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
@@ -141,9 +141,8 @@ def _quoted_file_name(file_name: str) -> str:
     return shlex.quote(printable(file_name)[:120] or _EXAMPLE_FILE)
 
 
-def _own_commands(commands, file_name: str, number: int) -> list[dict[str, str]]:
-    quoted = _quoted_file_name(file_name)
-    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace(_EXAMPLE_FILE, quoted))
+def _own_commands(commands, quoted_name: str, number: int) -> list[dict[str, str]]:
+    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace(_EXAMPLE_FILE, quoted_name))
             for index, command in enumerate(commands)]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Mapping
-
 from dataclasses import dataclass
 
 from smimecenter.diagnostics.wording import counted
