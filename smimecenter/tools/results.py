@@ -1,4 +1,5 @@
-"""Results kept for a short while, so that Back, refresh and "Learn more" work (post, redirect, get).
+"""Results kept for a short while, so that Back, refresh and "Learn more" work (post, redirect, get):
+the certificate check's report, and what each expert tool's result page shows.
 
 What is kept is the report only, exactly the JSON the API returns: public certificates, findings and
 facts about any signed message (who signed, whether it verifies). The check never puts a private key,
@@ -48,3 +49,18 @@ def kept_result(token: str) -> KeptResult | None:
         return None
     return KeptResult(report=entry["report"], email=str(entry.get("email") or ""),
                       reading_list=str(entry.get("reading_list") or ""))
+
+
+def keep_page(tool: str, context: Mapping) -> str:
+    """Store an expert tool's result (what its page shows: public data and findings, never the uploaded
+    file, its password or the form) under a new random token, and return the token."""
+    token = secrets.token_urlsafe(32)
+    cache.set(f"tools:{tool}:{token}", dict(context), timeout=RESULT_LIFETIME_SECONDS)
+    return token
+
+
+def kept_page(tool: str, token: str) -> dict | None:
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    entry = cache.get(f"tools:{tool}:{token}")
+    return dict(entry) if isinstance(entry, dict) else None

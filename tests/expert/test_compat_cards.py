@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_each_app_shows_its_answers_first_and_its_sources_on_request(client):
     chain = make_chain(policies=("2.23.140.1.5.1.3",))
-    page = client.post("/tools/compliance/", {"text": pem(chain.leaf, chain.intermediate).decode()}).content.decode()
+    page = client.post("/tools/compliance/", follow=True, data={"text": pem(chain.leaf, chain.intermediate).decode()}).content.decode()
     rows = re.findall(r'<tr>\s*<th scope="row">.*?</tr>', page, re.S)
     assert rows
     for row in rows:

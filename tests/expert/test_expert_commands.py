@@ -22,7 +22,7 @@ def chain():
 
 def test_the_repackaging_commands_name_the_uploaded_file(client, chain):
     data = p12_with(key=chain.leaf.key, certificate=chain.leaf)
-    page = client.post("/tools/pkcs12/", {"file": SimpleUploadedFile("Alice Work.p12", data),
+    page = client.post("/tools/pkcs12/", follow=True, data={"file": SimpleUploadedFile("Alice Work.p12", data),
                                           "password": "secret"}).content.decode()
     # Quoted for the shell ('Alice Work.p12'); the space between the two words may wrap.
     assert '&#x27;Alice</span> <span class="cmd-word">Work.p12&#x27;' in page
@@ -33,14 +33,14 @@ def test_the_repackaging_commands_name_the_uploaded_file(client, chain):
 
 def test_the_csr_advice_uses_the_address_typed(client):
     request = csr(emails=(), subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Alice")]))
-    page = client.post("/tools/csr/", {"text": csr_pem(request).decode(), "email": "alice@acme.example"}).content.decode()
+    page = client.post("/tools/csr/", follow=True, data={"text": csr_pem(request).decode(), "email": "alice@acme.example"}).content.decode()
     assert "subjectAltName=email:alice@acme.example" in page
     assert "you@example.com" not in page
 
 
 def test_the_csr_advice_keeps_the_example_when_no_address_was_typed(client):
     request = csr(emails=(), subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Alice")]))
-    page = client.post("/tools/csr/", {"text": csr_pem(request).decode()}).content.decode()
+    page = client.post("/tools/csr/", follow=True, data={"text": csr_pem(request).decode()}).content.decode()
     assert "subjectAltName=email:you@example.com" in page
 
 
