@@ -10,6 +10,7 @@ from cryptography import x509
 from .checks.context import CheckContext
 from .checks.usage import can_sign, encryption_blocker
 from .findings import Finding, Severity
+from .wording import counted, lower_first
 
 __all__ = ["Report", "build_report"]
 
@@ -76,7 +77,7 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
         # Say why nothing could be checked when it is more than "no certificate" (a password).
         reasons = [f for f in errors if f.code != "input.no_certificate"]
         if reasons:
-            return f"Nothing could be checked: {_lower_first(reasons[0].title)}."
+            return f"Nothing could be checked: {lower_first(reasons[0].title)}."
         return "No certificate was found in what you supplied."
     label = context.facts(start).label
     warnings = [f for f in findings if f.severity is Severity.WARNING]
@@ -93,19 +94,15 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
                 "with your email address) to find out whether it can sign and encrypt mail.")
     if status == "fail":
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return f"{label} will not work for S/MIME: {_lower_first(errors[0].title)}{more}."
+        return f"{label} will not work for S/MIME: {lower_first(errors[0].title)}{more}."
     if status == "warn":
-        return (f"{label} works for S/MIME, with {len(warnings)} warning(s); the first: "
-                f"{_lower_first(warnings[0].title)}.")
+        return (f"{label} works for S/MIME, with {counted(len(warnings), 'warning')}; the first: "
+                f"{lower_first(warnings[0].title)}.")
     best = context.chain.best
     store = best.store.name if best and best.store else "the trust store"
     can = [word for word, able in (("sign", capabilities["sign"]),
                                    ("receive encrypted mail", capabilities["encrypt"])) if able]
     return f"{label} is trusted for email by {store} and can {' and '.join(can) or 'be used'}."
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _capabilities(context: CheckContext) -> dict[str, bool]:

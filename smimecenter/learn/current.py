@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from smimecenter.learn.content_cache import ContentCache
 from smimecenter.learn.library import Library, Page, cache
 from smimecenter.learn.search import SearchIndex
+from smimecenter.learn.toc import nested
 
 _lock = threading.Lock()
 _index: tuple[Library, SearchIndex] | None = None
@@ -49,7 +50,7 @@ def article_body(page: Page) -> str:
         previous, following = current.neighbours(page)
         body = render_to_string("learn/article_body.html", {
             "page": page,
-            "toc": page.rendered.headings,
+            "toc": nested(page.rendered.headings),
             "related": current.related(page),
             "previous": previous,
             "next": following,

@@ -3,7 +3,7 @@
 ``TermMatcher`` finds the phrases in plain text, ``GlossaryLinker`` walks a
 page's element tree (a Python-Markdown Treeprocessor) and ``term_link`` makes
 the markup of one linked term: change that function to change how every
-article shows its terms.
+article, and every result page (``link_plain_text``), shows its terms.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
+
+from .html_output import escape_text, serialize
 
 # Never link a glossary term inside these: it would nest links, change code or a heading's text.
 NO_TERM_LINKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "abbr", "script", "style"})
@@ -32,11 +34,63 @@ class GlossaryTerm:
     short: str
 
 
-def term_link(term: GlossaryTerm, text: str, base_url: str) -> etree.Element:
-    """The markup of a glossary term where an article first uses it (its text as written)."""
-    link = etree.Element("a", {"class": "term", "href": f"{base_url}#{term.id}", "title": term.short})
-    link.text = text
-    return link
+def term_link(term: GlossaryTerm, text: str, base_url: str) -> list[etree.Element]:
+    """The markup of a glossary term where a page first uses it (its text as written).
+
+    The word is a button that opens the short definition on a tap, a click or Enter, with no
+    script (the ``popover`` attribute; Escape or a tap elsewhere closes it); the definition links
+    to the glossary entry. A term is marked once per page, so its id is unique on the page.
+    """
+    target = f"gloss-{term.id}"
+    button = etree.Element("button", {"type": "button", "class": "term", "popovertarget": target})
+    button.text = text
+    definition = etree.Element("span", {"class": "term-definition", "id": target, "popover": None})
+    name = etree.SubElement(definition, "strong")
+    name.text = term.term
+    name.tail = f" {term.short} "
+    entry = etree.SubElement(definition, "a", {"href": f"{base_url}#{term.id}"})
+    entry.text = "In the glossary"
+    return [button, definition]
+
+
+def link_plain_text(text: str, matcher: TermMatcher, used: set[str]) -> str:
+    """``text`` as HTML (escaped) with the first use on a page of each glossary term marked by
+    ``term_link``; ``used`` is shared by every call for one page (the findings of a result page)."""
+    holder = etree.Element("span")
+    tail: etree.Element | None = None
+    done = 0
+    for start, end, term in matcher.find(text):
+        if term.id in used:
+            continue
+        used.add(term.id)
+        before = text[done:start]
+        if tail is None:
+            holder.text = before
+        else:
+            tail.tail = before
+        for element in _as_list(term_link(term, text[start:end], matcher.base_url)):
+            holder.append(element)
+            tail = element
+        done = end
+    if tail is None:
+        return escape_text(text)
+    tail.tail = text[done:]
+    return serialize(holder)[len("<span>"):-len("</span>")]
+
+
+# The markup ``term_link`` writes, as serialised: the word's button, then its definition (which holds no span).
+_TERM_MARKUP = re.compile(r'<button type="button" class="term" popovertarget="[^"<>]*">([^<]*)</button>'
+                          r'<span class="term-definition"[^<>]*>.*?</span>', re.S)
+
+
+def without_term_markup(html: str) -> str:
+    """Rendered HTML with each glossary term back to its plain word: for excerpts shown inside another
+    page (whose own terms would repeat the definitions' ids) and for text that leaves the definitions out."""
+    return _TERM_MARKUP.sub(r"\1", html)
+
+
+def _as_list(markup: etree.Element | list[etree.Element]) -> list[etree.Element]:
+    return markup if isinstance(markup, list) else [markup]
 
 
 class TermMatcher:
@@ -156,11 +210,14 @@ class GlossaryLinker(Treeprocessor):
                 found.append((start, end, term))
         if not found:
             return text, 0
+        added = 0
         for number, (start, end, term) in enumerate(found):
-            link = term_link(term, text[start:end], self.matcher.base_url)
-            link.tail = text[end:found[number + 1][0]] if number + 1 < len(found) else text[end:]
-            parent.insert(position + number, link)
-        return text[:found[0][0]], len(found)
+            markup = _as_list(term_link(term, text[start:end], self.matcher.base_url))
+            markup[-1].tail = text[end:found[number + 1][0]] if number + 1 < len(found) else text[end:]
+            for element in markup:
+                parent.insert(position + added, element)
+                added += 1
+        return text[:found[0][0]], added
 
     def _phrases(self, text: str) -> Iterator[tuple[int, int, GlossaryTerm]]:
         """The phrases of ``text`` outside raw elements where terms are not linked."""

@@ -5,11 +5,18 @@ weight per field: a match in a title counts most, then the summary, then a
 heading, then body text. Scoring is TF-IDF with those weights; the best
 section of each page found (from its sections' term counts) gives the link
 and the snippet.
+
+Ranking: a page whose title is the query (or nearly: the same words, or all of the query's words)
+comes first; then pages holding every word of the query; then the score. A query word that
+is not in the index at all is read as the closest word that is (a typo: "certifcate" ->
+"certificate"), found with rapidfuzz's Levenshtein distance among index words of a similar length.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from html import unescape
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,13 +24,20 @@ from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
+from smimecenter.learn.glossary_terms import without_term_markup
 from smimecenter.learn.library import Library, Page, collector_paused
 
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "heading": 2.5, "body": 1.0}
 _HEADING_WEIGHT, _BODY_WEIGHT = FIELD_WEIGHTS["heading"], FIELD_WEIGHTS["body"]
 MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
+# Typos: words shorter than this are never corrected (too many short words are one letter apart);
+# up to this length one edit is allowed, above it two.
+MIN_CORRECTED_LENGTH = 4
+ONE_EDIT_UP_TO = 6
 SNIPPET_CHARS = 220
 # Words so common in this corpus or in English that they only add noise.
 STOPWORDS = frozenset(
@@ -35,6 +49,21 @@ _TOKEN = re.compile(r"[^\W_]++(?:[#/.'’-][^\W_]++)*+")
 # The same for a text without "_", where \w (letters, digits, "_") is quicker to test than [^\W_].
 _TOKEN_WITHOUT_UNDERSCORE = re.compile(r"\w++(?:[#/.'’-]\w++)*+")
 _JOINERS = str.maketrans("", "", "#/.'’-")
+# "Not verified" call-outs are notes about the sources, not the article's advice: searched, never quoted.
+_UNVERIFIED_NOTE = re.compile(
+    r'<div class="admonition [a-z]+">\s*<p class="admonition-title">Not verified</p>.*?</div>'
+    r'|<div class="admonition unverified">.*?</div>', re.S)
+_BLOCK_OR_TAG = re.compile(r"(</?(?:p|div|li|ul|ol|pre|table|tr|td|th|h[1-6]|blockquote|br)\b[^>]*>)|<[^>]*>")
+
+
+def _plain_text(html: str) -> str:
+    """Text of an HTML fragment as the page's sections hold it (a space where a block starts or ends)."""
+    return " ".join(unescape(_BLOCK_OR_TAG.sub(lambda m: " " if m.group(1) else "", html)).split())
+
+
+def reader_notes(page: Page) -> list[str]:
+    """The plain text of the page's "Not verified" call-outs, which snippets leave out."""
+    return [text for text in (_plain_text(m.group(0)) for m in _UNVERIFIED_NOTE.finditer(without_term_markup(page.rendered.html))) if text]
 
 
 def tokens(text: str) -> list[str]:
@@ -138,9 +167,24 @@ def _add(into: dict[str, float], counts: Counter[str], weight: float) -> None:
         into[term] += weight * _dampened(count)
 
 
+@dataclass(frozen=True)
+class Results:
+    """The hits of a query, and the words it was read as when a typo was corrected."""
+
+    hits: list[Hit]
+    corrections: dict[str, str]   # word as typed (index term) -> the index word used instead
+
+
 class SearchIndex:
     def __init__(self, library: Library) -> None:
         self.pages: list[Page] = list(library.pages.values())
+        self.title_terms: list[frozenset[str]] = [frozenset(_terms(page.title)) for page in self.pages]
+        self.notes: list[list[str]] = [reader_notes(page) for page in self.pages]
+        # term -> the pages whose title holds it (few per term: ranking by title touches only those).
+        self.title_postings: dict[str, list[int]] = defaultdict(list)
+        for number, words in enumerate(self.title_terms):
+            for term in words:
+                self.title_postings[term].append(number)
         # term -> {page index: weighted frequency}
         self.page_postings: dict[str, dict[int, float]] = defaultdict(dict)
         # page index -> term counts of each section: picks the section to link to.
@@ -154,12 +198,20 @@ class SearchIndex:
         self.idf = {
             term: math.log(1 + len(self.pages) / len(postings)) for term, postings in self.page_postings.items()
         }
+        # The vocabulary by word length: a typo is looked up among words at most two letters longer or shorter.
+        self.vocabulary_by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self.page_postings:
+            self.vocabulary_by_length[len(term)].append(term)
 
-    def search(self, query: str, *, limit: int = 20) -> list[Hit]:
-        terms = validate_query(query)
+    def search(self, query: str, *, limit: int = 20, section: str | None = None) -> list[Hit]:
+        return self.results(query, limit=limit, section=section).hits
+
+    def results(self, query: str, *, limit: int = 20, section: str | None = None) -> Results:
+        """Hits for `query`, best first, only from `section` when one is named."""
+        terms, corrections = self._corrected(validate_query(query))
         terms = [term for term in dict.fromkeys(terms) if term in self.page_postings]
         if not terms:
-            return []
+            return Results([], corrections)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, int] = defaultdict(int)
         for term in terms:
@@ -167,9 +219,41 @@ class SearchIndex:
             for page, value in self.page_postings[term].items():
                 scores[page] += value * idf
                 matched[page] += 1
-        # Pages that contain every word of the query come first.
-        ranked = sorted(scores, key=lambda p: (matched[p], scores[p]), reverse=True)[:limit]
-        return [self._hit(page, terms, scores[page]) for page in ranked]
+        if section:
+            scores = {page: score for page, score in scores.items() if self.pages[page].section == section}
+        in_title: dict[int, int] = defaultdict(int)
+        for term in terms:
+            for page in self.title_postings.get(term, ()):
+                in_title[page] += 1
+        wanted = frozenset(terms)
+        # The title is the query (2), or holds all of its words (1): the page the person named.
+        named = {page: 2 if self.title_terms[page] == wanted else int(count == len(wanted) and count >= 2)
+                 for page, count in in_title.items()}
+        ranked = heapq.nlargest(limit, scores, key=lambda p: (named.get(p, 0), matched[p], in_title.get(p, 0),
+                                                               scores[p]))
+        return Results([self._hit(page, terms, scores[page]) for page in ranked], corrections)
+
+    def _corrected(self, terms: list[str]) -> tuple[list[str], dict[str, str]]:
+        corrections: dict[str, str] = {}
+        read = []
+        for term in terms:
+            if term not in self.page_postings and len(term) >= MIN_CORRECTED_LENGTH and not term.isdigit():
+                closest = self._closest(term)
+                if closest:
+                    corrections[term] = closest
+                    term = closest
+            read.append(term)
+        return read, corrections
+
+    def _closest(self, term: str) -> str | None:
+        """The index word fewest edits away (within the allowance), the most widely used on a tie."""
+        allowed = 1 if len(term) <= ONE_EDIT_UP_TO else 2
+        candidates = [word for length in range(len(term) - allowed, len(term) + allowed + 1)
+                      for word in self.vocabulary_by_length.get(length, ())]
+        found = process.extract(term, candidates, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8)
+        if not found:
+            return None
+        return min(found, key=lambda match: (match[1], -len(self.page_postings[match[0]]), match[0]))[0]
 
     def _hit(self, number: int, terms: list[str], score: float) -> Hit:
         page = self.pages[number]
@@ -185,11 +269,14 @@ class SearchIndex:
                     first = position if first is None else first
             if first is not None and (section is None or (value, -first) > best):
                 section, best = page.rendered.sections[index], (value, -first)
+        text = section.text if section else page.summary
+        for note in self.notes[number]:
+            text = text.replace(note, " ")
         return Hit(
             page=page,
             anchor=section.anchor if section else "",
             heading=section.heading if section else "",
-            snippet=highlight(section.text if section else page.summary, terms),
+            snippet=highlight(" ".join(text.split()) if self.notes[number] else text, terms),
             score=score,
         )
 

@@ -9,6 +9,7 @@ from smimecenter.learn import current
 from smimecenter.learn.frontmatter import SECTIONS
 from smimecenter.learn.library import SECTION_SUMMARIES, SECTION_TITLES
 from smimecenter.learn.search import QueryProblem
+from smimecenter.learn.suggestions import closest_pages, words_from_path
 from smimecenter.organisation.article_extras import article_context
 
 
@@ -60,9 +61,14 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    context: dict[str, object] = {"query": query[:500], "hits": [], "problem": None}
+    # Only a known section filters; anything else in the address means "everywhere".
+    section = request.GET.get("section", "")
+    section = section if section in SECTION_TITLES else ""
+    context: dict[str, object] = {"query": query[:500], "hits": [], "problem": None, "section": section,
+                                  "sections": SECTION_TITLES.items(), "corrections": {}}
     try:
-        context["hits"] = current.search_index().search(query)
+        results = current.search_index().results(query, section=section or None)
+        context.update(hits=results.hits, corrections=results.corrections)
     except QueryProblem as problem:
         context["problem"] = str(problem) if query.strip() else None
     return render(request, "learn/search.html", context)
@@ -80,4 +86,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", {"query": ""}, status=404)
+    try:
+        suggestions = closest_pages(current.library(), current.search_index(), request.path)
+    except Exception:  # noqa: BLE001 - a 404 page must never become a 500: offer search alone
+        suggestions = []
+    return render(request, "404.html", {"query": words_from_path(request.path), "suggestions": suggestions},
+                  status=404)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 from smimecenter.organisation.snapshots import Snapshot
 
-DEFAULT_ORGANISATION_NAME = "Your organisation"
+# Lower case: the root's name is read inside sentences ("trusted by your organisation's root").
+DEFAULT_ORGANISATION_NAME = "your organisation"
 
 
 def store_name(note: str, organisation_name: str) -> str:

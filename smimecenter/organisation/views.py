@@ -1,7 +1,9 @@
 """Pages of the organisation's features: reading lists, share links, the logo, the diagnose link builder."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -75,15 +77,30 @@ def share_create(request: HttpRequest) -> HttpResponse:
         return response
     share, delete_token = create_share(form.cleaned_data["certificates"], form.cleaned_data["email"] or None,
                                        form.cleaned_data["diagnosed_at"])
+    share_url = request.build_absolute_uri(share.get_absolute_url())
+    back = request.POST.get("back", "")
     response = render(request, "organisation/share_created.html", {
         "share": share,
-        "share_url": request.build_absolute_uri(share.get_absolute_url()),
+        "share_url": share_url,
+        "mailto": _mailto(share_url, share.expires_at),
+        # Only a result address of this site, so the link can never lead elsewhere.
+        "back": back if _RESULT_ADDRESS.fullmatch(back) else "",
         "delete_url": request.build_absolute_uri(reverse("organisation:share-delete",
                                                          args=[share.token, delete_token])),
     })
     # The delete link is shown once, on this page: no cache may keep it.
     response["Cache-Control"] = "no-store"
     return response
+
+
+_RESULT_ADDRESS = re.compile(r"/tools/diagnose/result/[A-Za-z0-9_-]{43}/")
+
+
+def _mailto(share_url: str, expires_at) -> str:
+    """A mailto: link with no recipient (the person picks their IT team) and the share link in the body."""
+    body = (f"Could you look at the result of my S/MIME certificate check?\n\n{share_url}\n\n"
+            f"The link works until {expires_at:%d %B %Y}.")
+    return "mailto:?" + urlencode({"subject": "My S/MIME certificate check", "body": body}, quote_via=quote)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tools/pkcs12/", expert_views.pkcs12_page, name="expert-pkcs12"),
     path("tools/csr/", expert_views.csr_page, name="expert-csr"),
     path("tools/compliance/", expert_views.compliance_page, name="expert-compliance"),
+    path("tools/<str:tool>/result/<str:token>/", expert_views.expert_result, name="expert-result"),
 ]

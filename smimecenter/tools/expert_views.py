@@ -5,12 +5,15 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 """
 from __future__ import annotations
 
+import shlex
+
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.checks.csr import csr_findings
@@ -19,7 +22,9 @@ from smimecenter.diagnostics.inputs import read_inputs
 
 from .forms import TooLarge
 from .ratelimit import over_limit, retry_after_seconds
+from .results import RESULT_LIFETIME_SECONDS, keep_page, kept_page
 from .running import engine_limits, site_trust_stores
+from .text import printable
 from .uploads import read_form_body
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
@@ -77,6 +82,27 @@ def _page(request: HttpRequest, template: str, context: dict, *, status: int = 2
     return render(request, template, context, status=status)
 
 
+def _redirect_to_result(tool: str, context: dict) -> HttpResponse:
+    """Keep what the result page shows (results.py) and send the browser there with a GET (303), so
+    Back and refresh never post the form again. The form (and the file in it) is not kept."""
+    token = keep_page(tool, {key: value for key, value in context.items() if key != "form"})
+    return HttpResponseRedirect(reverse("expert-result", args=[tool, token]), status=303)
+
+
+@never_cache  # no-store, like the tools' own pages
+@require_safe
+def expert_result(request: HttpRequest, tool: str, token: str) -> HttpResponse:
+    if tool not in _TOOLS:
+        raise Http404("No such tool")
+    template, form_class = _TOOLS[tool]
+    kept = kept_page(tool, token)
+    if kept is None:
+        return _page(request, template, {"form": form_class(), "problem": (
+            f"This result is no longer here: results are kept for {RESULT_LIFETIME_SECONDS // 60} minutes "
+            "after a check, then forgotten. Run the check again to see it.")}, status=404)
+    return _page(request, template, {**kept, "form": form_class()})
+
+
 def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpResponse | None:
     """A friendly page when the body is too large or the client is over its per-minute limit."""
     try:
@@ -123,11 +149,38 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     password = form.cleaned_data["password"] or None
     extra = _stores()
     report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
-    files = report["pkcs12"]
-    findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
-    return _page(request, "expert/pkcs12.html", {
-        "form": Pkcs12Form(), "files": files, "findings": findings, "summary": report["summary"],
-        "status": report["status"], "name": form.cleaned_data["file"].name})
+    name = form.cleaned_data["file"].name
+    quoted = _quoted_file_name(name)
+    files = [dict(file, repackage=_own_commands(file.get("repackage") or (), quoted, number))
+             for number, file in enumerate(report["pkcs12"])]
+    findings = [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_FILE, quoted))
+                for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
+    return _redirect_to_result("pkcs12", {
+        "files": files, "findings": findings, "summary": report["summary"], "status": report["status"], "name": name})
+
+
+# The engine's commands and advice name the file `yours.p12`; the page shows the person's own file name.
+_EXAMPLE_FILE = "yours.p12"
+
+
+def _quoted_file_name(file_name: str) -> str:
+    # Quoted for a POSIX shell, so that spaces or quotes in the name cannot change the command.
+    return shlex.quote(printable(file_name)[:120] or _EXAMPLE_FILE)
+
+
+def _own_commands(commands, quoted_name: str, number: int) -> list[dict[str, str]]:
+    return [dict(command, id=f"command-{number}-{index}", commands=command["commands"].replace(_EXAMPLE_FILE, quoted_name))
+            for index, command in enumerate(commands)]
+
+
+# The example address in the CSR checker's advice, replaced by the address the person typed.
+_EXAMPLE_ADDRESS = "you@example.com"
+
+
+def _own_address(findings: list[dict], email: str | None) -> list[dict]:
+    if not email or '"' in email or "\\" in email:
+        return findings
+    return [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_ADDRESS, email)) for f in findings]
 
 
 # --- CSR checker ---------------------------------------------------------------------------------
@@ -153,13 +206,12 @@ def _csr_result(request: HttpRequest) -> HttpResponse:
     for request_object in parsed.csrs:
         summary = summarise(request_object)
         problems = examine(request_object, email=email, summary=summary)
-        findings = [f.to_dict() for f in csr_findings(request_object, problems=problems)]
+        findings = _own_address([f.to_dict() for f in csr_findings(request_object, problems=problems)], email)
         requests.append({"summary": summary.to_dict(), "findings": findings,
                          "status": _status(findings)})
     found_instead = [] if requests else sorted({_found(e) for e in parsed.events if _found(e)} |
                                                ({"a certificate"} if parsed.certificates else set()))
-    return _page(request, "expert/csr.html", {"form": form, "requests": requests, "checked": True,
-                                              "found_instead": found_instead})
+    return _redirect_to_result("csr", {"requests": requests, "checked": True, "found_instead": found_instead})
 
 
 def _found(event) -> str:
@@ -194,6 +246,14 @@ def _compliance_result(request: HttpRequest) -> HttpResponse:
     report = diagnose(_inputs(form), trust=extra or None, limits=engine_limits(),
                       compliance=bool(form.cleaned_data.get("lint"))).to_dict()
     leaf = next((c for c in report["certificates"] if c.get("role") == "leaf"), None)
-    return _page(request, "expert/compliance.html", {
-        "form": form, "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],
+    return _redirect_to_result("compliance", {
+        "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],
         "compatibility": report["compatibility"], "compliance": report.get("compliance")})
+
+
+# Each tool's page and form, for its result address (/tools/<tool>/result/<token>/).
+_TOOLS = {
+    "pkcs12": ("expert/pkcs12.html", Pkcs12Form),
+    "csr": ("expert/csr.html", CsrForm),
+    "compliance": ("expert/compliance.html", ComplianceForm),
+}

@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from django.utils.safestring import SafeString
+from smimecenter.diagnostics.wording import counted
 
-from .svg_chain import ChainBox, chain_svg
 from .svg_timeline import TimelineRow, timeline_svg
+from .text import friendly_name
 
 SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_HEADINGS = {"error": "Problems to fix", "warning": "Worth a look", "info": "Good to know"}
@@ -52,7 +53,7 @@ def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, o
         "capabilities": data["capabilities"],
         "capability_badges": _capability_badges(data),
         "finding_groups": _groups(findings, certificates),
-        "chain_svg": _chain_picture(chain, findings, worst, anchor, trust, checked_at),
+        "chain_boxes": _chain_picture(chain, findings, worst, anchor, trust, checked_at),
         "timeline_svg": timeline_svg([TimelineRow(_name(c), _moment(c["not_before"]), _moment(c["not_after"]))
                                       for c in _ordered(data)], checked_at),
         "certificates": cards,
@@ -98,10 +99,34 @@ def _worst_severity_by_certificate(findings: list[Mapping]) -> dict[str, str]:
     return worst
 
 
+def _without_names(text: str, names: list[str]) -> tuple[str, list[str]]:
+    """The engine's sentence with distinguished names taken out of the running text: " (CN=...)" after
+    a friendly name goes, a bare DN becomes its friendly name. Returns the DNs taken out, for the
+    finding's technical details."""
+    taken = []
+    for name in names:
+        if name and name in text:
+            taken.append(name)
+            text = text.replace(f" ({name})", "").replace(name, friendly_name(name))
+    return text, taken
+
+
+def _plain(finding: Mapping, names: list[str]) -> dict[str, object]:
+    explanation, taken = _without_names(str(finding.get("explanation") or ""), names)
+    fix, taken_from_fix = _without_names(str(finding.get("fix") or ""), names)
+    return dict(finding, explanation=explanation, fix=fix, names=list(dict.fromkeys(taken + taken_from_fix)))
+
+
 def _groups(findings: list[Mapping], certificates: Mapping[str, Mapping]) -> list[dict[str, object]]:
     groups = []
+    # Longest first, so that a DN which contains another is taken out whole.
+    names = sorted({n for c in certificates.values() for n in (c.get("subject"), c.get("issuer")) if n},
+                   key=len, reverse=True)
+    findings = [_plain(f, names) for f in findings]
     for severity in SEVERITY_ORDER:
         items = [dict(f, certificate_name=_name(certificates[f["certificate"]])
+                      if f.get("certificate") in certificates else None,
+                      certificate_subject=certificates[f["certificate"]].get("subject")
                       if f.get("certificate") in certificates else None,
                       card=_card_id(f["certificate"]) if f.get("certificate") in certificates else None)
                  for f in findings if f["severity"] == severity]
@@ -122,8 +147,8 @@ def _ordered(data: Mapping) -> list[Mapping]:
 
 def _name(certificate: Mapping) -> str:
     emails = certificate.get("emails") or []
-    return certificate.get("common_name") or (emails[0] if emails else None) or certificate.get("subject") \
-        or "a certificate with an empty subject"
+    return certificate.get("common_name") or (emails[0] if emails else None) \
+        or friendly_name(certificate.get("subject")) or "a certificate with an empty subject"
 
 
 def _card_id(fingerprint: str) -> str:
@@ -137,7 +162,7 @@ def _validity(certificate: Mapping, at: dt.datetime) -> tuple[str, str]:
     if at > not_after:
         return "err", f"Expired on {_day(not_after)}"
     days = (not_after - at).days
-    return "ok", f"Valid until {_day(not_after)} ({days} day{'s' if days != 1 else ''} left)"
+    return "ok", f"Valid until {_day(not_after)} ({counted(days, 'day')} left)"
 
 
 def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str | None, trust: Mapping,
@@ -175,10 +200,23 @@ def _key_size(key: Mapping) -> str | None:
 STATE_WORDS = {"ok": "No problems found", "warn": "Has a warning", "err": "Has a problem"}
 
 
+@dataclass(frozen=True)
+class ChainBox:
+    """One box of the chain picture (templates/tools/_chain.html): HTML, so it reflows on a phone."""
+
+    heading: str      # "Your certificate", "Intermediate certificate", "Root certificate"
+    name: str         # how a person recognises it
+    note: str         # its state in words: "Valid until ...", "Expired on ...", "Not supplied"
+    state: str        # "ok" | "warn" | "err" | "missing"
+    anchor: str | None = None  # the store's name when this box is the trust anchor
+    link: str | None = None    # the id of its details card on the page
+    technical: str = ""        # the distinguished name, shown on request only
+
+
 def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping[str, str],
-                   anchor: str | None, trust: Mapping, at: dt.datetime) -> SafeString:
+                   anchor: str | None, trust: Mapping, at: dt.datetime) -> list[ChainBox]:
     if not chain:
-        return SafeString("")
+        return []
     boxes = []
     for certificate in chain:
         state = {"error": "err", "warning": "warn"}.get(worst.get(certificate["sha256"], ""), "ok")
@@ -195,13 +233,14 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
         boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
                               name=_name(certificate), note=note, state=state,
                               anchor=trust.get("store") if certificate["sha256"] == anchor else None,
-                              link=_card_id(certificate["sha256"])))
+                              link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or ""))
     last = chain[-1]
     missing = anchor is None and any(f["code"] == "chain.missing_intermediate" for f in findings)
     if missing and last.get("subject") != last.get("issuer"):
-        boxes.append(ChainBox(heading="Missing certificate", name=last["issuer"] or "(no issuer name)",
-                              note="Not supplied: the certificate that issued the one above", state="missing"))
-    return chain_svg(boxes)
+        boxes.append(ChainBox(heading="Missing certificate", name=friendly_name(last["issuer"]) or "(no issuer name)",
+                              note="Not supplied: the certificate that issued the one above", state="missing",
+                              technical=last["issuer"] or ""))
+    return boxes
 
 
 def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str]) -> dict[str, str] | None:

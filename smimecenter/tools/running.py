@@ -12,7 +12,8 @@ from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
 
-ORGANISATION_ROOT_NAME = "Your organisation's root"
+# Lower case: it is read inside sentences ("trusted for email by your organisation's root").
+ORGANISATION_ROOT_NAME = "your organisation's root"
 # The command line gives files of anchors the same name, so the page, the API and the CLI agree.
 CONFIGURED_ANCHORS_NAME = "Extra trust anchors"
 

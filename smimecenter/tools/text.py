@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
 # C0 and C1 controls, DEL, and the Unicode bidirectional and zero-width formatting characters.
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
@@ -30,3 +33,43 @@ def shorten(text: str, limit: int) -> str:
 def group_hex(digest: str) -> str:
     """A fingerprint in colon-separated pairs, as mail clients and certutil show it."""
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2)).upper()
+
+
+def friendly_name(distinguished_name: object) -> str:
+    """A DN ("CN=Alice Example,O=Example Ltd,C=GB") as a person names it: "Alice Example (Example Ltd)".
+
+    Falls back to an email address in the name, then to the DN as written (certificate text is the
+    CA's choice: anything unreadable is shown, never guessed at).
+    """
+    text = "" if distinguished_name is None else str(distinguished_name)
+    try:
+        name = x509.Name.from_rfc4514_string(text)
+    except (ValueError, TypeError):
+        return text
+
+    def first(oid: x509.ObjectIdentifier) -> str:
+        values = name.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+    common, organisation = first(NameOID.COMMON_NAME), first(NameOID.ORGANIZATION_NAME)
+    person = common or first(NameOID.EMAIL_ADDRESS) or organisation
+    if not person:
+        return text
+    return f"{person} ({organisation})" if organisation and organisation != person else person
+
+
+# Key usage bits (RFC 5280 section 4.2.1.3) and extended key usages in words; the names stay in the details.
+USAGE_WORDS = {
+    "digitalSignature": "signing", "nonRepudiation": "signing (non-repudiation)",
+    "keyEncipherment": "receiving encrypted mail (RSA)", "dataEncipherment": "encrypting data",
+    "keyAgreement": "receiving encrypted mail (key agreement)", "keyCertSign": "issuing certificates",
+    "cRLSign": "signing revocation lists", "encipherOnly": "encrypting only", "decipherOnly": "decrypting only",
+    "emailProtection": "email (S/MIME)", "clientAuth": "signing in to services", "serverAuth": "web servers",
+    "codeSigning": "signing software", "timeStamping": "time-stamping", "OCSPSigning": "signing OCSP answers",
+    "anyExtendedKeyUsage": "any purpose",
+}
+
+
+def usage_words(names: object) -> str:
+    """["digitalSignature", "keyEncipherment"] -> "signing, receiving encrypted mail (RSA)"."""
+    words = [USAGE_WORDS.get(str(name), str(name)) for name in (names or ())]
+    return ", ".join(dict.fromkeys(words))

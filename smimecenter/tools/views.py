@@ -1,22 +1,27 @@
 """The certificate-check page, its result, and the API's documentation page.
 
-Nothing a person sends is stored or logged: the body is parsed in memory (see uploads.py), the
-engine gets bytes, and the page is rendered from the report. The result is marked no-store so that
-no cache along the way keeps it either.
+Nothing a person sends is stored or logged: the body is parsed in memory (see uploads.py) and the
+engine gets bytes. The report (public certificates and findings, never keys, passwords or messages)
+is kept for 15 minutes behind a random token, and the browser is sent to the result's own address
+(post, redirect, get): Back, refresh and "Learn more" then work. The result is marked no-store so
+that no cache along the way keeps it.
 """
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import DiagnoseForm, TooLarge, size_in_words
 from .openapi import openapi_document
-from .presentation import result_context
+from .learn_links import with_learning
+from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
+from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
 from .running import BadTrustAnchor, run_diagnosis
 from .uploads import MalformedBody, read_form_body
 
@@ -92,9 +97,25 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     except BadTrustAnchor as problem:
         form.add_error("trust", str(problem))
         return _form_page(request, form, status=400)
-    context = result_context(report)
-    context.update({"nav": "tools", "email": diagnosis.email or ""})
-    response = render(request, "tools/result.html", context)
+    token = keep_result(report.to_dict(), email=diagnosis.email or "", reading_list=request.POST.get("list", ""))
+    # 303: the browser asks for the result with GET, so Back and refresh never send the form again.
+    return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)
+
+
+@require_safe
+def result_page(request: HttpRequest, token: str) -> HttpResponse:
+    kept = kept_result(token)
+    if kept is None:
+        response = _problem_page(
+            request, title="This result is no longer here",
+            message=f"Results are kept for {RESULT_LIFETIME_SECONDS // 60} minutes after a check, then "
+                    "forgotten. Run the check again to see it.",
+            status=404)
+    else:
+        context = present(kept.report, {})
+        context["finding_groups"] = with_learning(context["finding_groups"])
+        context.update({"nav": "tools", "email": kept.email, "reading_list": kept.reading_list})
+        response = render(request, "tools/result.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -1,5 +1,5 @@
-// Comfort for the certificate check: drag and drop, the password field shown only when a .p12 is chosen,
-// copy buttons. The page works fully without this file.
+// Comfort for the certificate check: drag and drop, the password field shown only when a .p12 is chosen.
+// (Copy buttons are site.js's.) The page works fully without this file.
 (function () {
   "use strict";
 
@@ -51,26 +51,6 @@
     update();
   }
 
-  function setUpCopyButtons() {
-    document.querySelectorAll("button.copy-pem").forEach(function (button) {
-      var source = document.getElementById(button.getAttribute("data-copy-target"));
-      if (!source) { return; }
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        function done() {
-          button.classList.add("copied");
-          window.setTimeout(function () { button.classList.remove("copied"); }, 2000);
-        }
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(source.value).then(done, function () { source.select(); });
-        } else {
-          source.select();
-          try { if (document.execCommand("copy")) { done(); } } catch (error) { /* the text stays selected */ }
-        }
-      });
-    });
-  }
-
   // A link to a certificate card opens it (cards are collapsed by default).
   function openTarget() {
     var id = window.location.hash.slice(1);
@@ -83,7 +63,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("diagnose-form");
     if (form) { setUpForm(form); }
-    setUpCopyButtons();
     openTarget();
     var problem = document.getElementById("form-problem");
     if (problem) { problem.focus(); }

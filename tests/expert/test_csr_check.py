@@ -152,6 +152,6 @@ def test_a_request_whose_subject_cannot_be_decoded_is_described_not_raised(caplo
 def test_the_csr_page_answers_an_undecodable_subject_without_an_error(client):
     request = _request_with_undecodable_subject()
     pem_text = request.public_bytes(serialization.Encoding.PEM).decode()
-    response = client.post("/tools/csr/", {"text": pem_text})
+    response = client.post("/tools/csr/", {"text": pem_text}, follow=True)
     assert response.status_code == 200
     assert "cannot be decoded" in response.content.decode()

@@ -36,7 +36,7 @@ def test_the_templates_use_no_inline_styles_or_scripts():
 
 def test_the_p12_inspector_shows_contents_protection_and_the_compatible_command(client, chain):
     data = p12_with(key=chain.leaf.key, certificate=chain.leaf)
-    response = client.post("/tools/pkcs12/", {"file": SimpleUploadedFile("alice.p12", data), "password": "secret"})
+    response = client.post("/tools/pkcs12/", follow=True, data={"file": SimpleUploadedFile("alice.p12", data), "password": "secret"})
     text = response.content.decode()
     assert response.status_code == 200
     assert "PBES2 AES-256-CBC" in text and "PBKDF2-HMAC-SHA256" in text
@@ -48,18 +48,18 @@ def test_the_p12_inspector_shows_contents_protection_and_the_compatible_command(
 def test_the_p12_inspector_says_legacy_for_3des(client, chain):
     data = p12_with(key=chain.leaf.key, certificate=chain.leaf,
                     algorithm=pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, mac=hashes.SHA1())
-    text = client.post("/tools/pkcs12/", {"file": SimpleUploadedFile("a.p12", data),
+    text = client.post("/tools/pkcs12/", follow=True, data={"file": SimpleUploadedFile("a.p12", data),
                                           "password": "secret"}).content.decode()
     assert "pbeWithSHAAnd3-KeyTripleDES-CBC" in text and "older encryption: imported everywhere" in text
 
 
 def test_the_p12_inspector_needs_a_file(client):
-    assert client.post("/tools/pkcs12/", {"password": "x"}).status_code == 400
+    assert client.post("/tools/pkcs12/", follow=True, data={"password": "x"}).status_code == 400
 
 
 def test_the_csr_checker_shows_the_request_and_its_problems(client):
     request = csr(key=rsa_key(1024))
-    response = client.post("/tools/csr/", {"text": csr_pem(request).decode(), "email": "bob@example.com"})
+    response = client.post("/tools/csr/", follow=True, data={"text": csr_pem(request).decode(), "email": "bob@example.com"})
     text = response.content.decode()
     assert response.status_code == 200
     assert "The key in the request is too short" in text and "The request is for a different address" in text
@@ -67,12 +67,12 @@ def test_the_csr_checker_shows_the_request_and_its_problems(client):
 
 
 def test_the_csr_checker_says_when_there_is_no_request(client, chain):
-    text = client.post("/tools/csr/", {"text": pem(chain.leaf).decode()}).content.decode()
+    text = client.post("/tools/csr/", follow=True, data={"text": pem(chain.leaf).decode()}).content.decode()
     assert "No certificate request was found" in text
 
 
 def test_the_compliance_page_shows_type_lint_and_the_client_table(client, chain):
-    response = client.post("/tools/compliance/", {"text": pem(chain.leaf, chain.intermediate).decode(), "lint": "on"})
+    response = client.post("/tools/compliance/", follow=True, data={"text": pem(chain.leaf, chain.intermediate).decode(), "lint": "on"})
     text = response.content.decode()
     assert response.status_code == 200
     assert "Mailbox-validated, strict generation" in text
@@ -81,14 +81,14 @@ def test_the_compliance_page_shows_type_lint_and_the_client_table(client, chain)
 
 
 def test_the_compliance_page_skips_the_linter_unless_asked(client, chain):
-    text = client.post("/tools/compliance/", {"text": pem(chain.leaf).decode()}).content.decode()
+    text = client.post("/tools/compliance/", follow=True, data={"text": pem(chain.leaf).decode()}).content.decode()
     assert "linter was not run" in text and "Apple Mail (macOS)" in text
 
 
 def test_the_pages_honour_the_rate_limit(client, settings, chain):
     settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
     body = {"text": csr_pem(csr()).decode()}
-    assert client.post("/tools/csr/", body).status_code == 200
+    assert client.post("/tools/csr/", body).status_code == 303
     response = client.post("/tools/csr/", body)
     assert response.status_code == 429 and re.match(r"\d+", response["Retry-After"])
 

@@ -29,7 +29,7 @@ def test_a_changed_glossary_shows_in_cached_pages(tmp_path: Path) -> None:
     glossary = content / "glossary.toml"
     glossary.write_text(glossary.read_text().replace("A request for a certificate.", "A new definition."))
     html = load_library(content, cache=cache).pages["what-is-a-csr"].rendered.html
-    assert 'title="A new definition."' in html
+    assert 'A new definition. <a href="/glossary/#csr">In the glossary</a>' in html
 
 
 def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:

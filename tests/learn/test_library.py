@@ -78,7 +78,7 @@ def test_pinned_ids_survive_and_other_headings_get_ids(tmp_path: Path) -> None:
 def test_the_first_use_of_a_glossary_term_is_linked_once(tmp_path: Path) -> None:
     html = load_library(write_content(tmp_path, SAMPLE)).pages["why-trust-fails"].rendered.html
     assert html.count('href="/glossary/#intermediate"') == 1
-    assert 'title="A request for a certificate."' in html
+    assert 'A request for a certificate. <a href="/glossary/#csr">In the glossary</a>' in html
     # Terms in headings are never linked.
     assert '<h2 id="missing-intermediate">Missing intermediate certificate<a' in html
 

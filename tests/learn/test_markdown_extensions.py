@@ -60,18 +60,19 @@ def test_an_attribute_list_pins_an_id_and_adds_a_class() -> None:
 def test_a_term_is_not_linked_inside_raw_kbd_abbr_or_links_but_is_after_them() -> None:
     html = render('<kbd>CSR</kbd>, <abbr title="x">CSR</abbr>, <a href="/x/">CSR</a> and a CSR.\n', terms=TERMS).html
     assert html.count('class="term"') == 1
-    assert '<kbd>CSR</kbd>, <abbr title="x">CSR</abbr>, <a href="/x/">CSR</a> and a <a class="term"' in html
+    assert '<kbd>CSR</kbd>, <abbr title="x">CSR</abbr>, <a href="/x/">CSR</a> and a <button type="button" class="term"' in html
 
 
 def test_a_term_is_not_linked_in_a_code_block_but_in_the_table_after_it() -> None:
     html = render("```\nCSR\n```\n\n    CSR\n\n| Name |\n|---|\n| a CSR |\n", terms=TERMS).html
     assert "<pre><code>CSR\n</code></pre>" in html
-    assert '<td>a <a class="term" href="/glossary/#csr"' in html
+    assert '<td>a <button type="button" class="term" popovertarget="gloss-csr">CSR</button>' in html
 
 
 def test_a_term_is_not_found_inside_a_longer_word_or_after_a_slash() -> None:
     html = render("CSRs and S/MIME and MIME-types.\n", terms=TERMS).html
-    assert '<a class="term" href="/glossary/#smime" title="Signed mail.">S/MIME</a>' in html
+    assert '<button type="button" class="term" popovertarget="gloss-smime">S/MIME</button>' in html
+    assert '<strong>S/MIME</strong> Signed mail. <a href="/glossary/#smime">In the glossary</a>' in html
     assert "CSRs" in html and "#csr" not in html
     assert html.count('class="term"') == 1
 
@@ -79,7 +80,7 @@ def test_a_term_is_not_found_inside_a_longer_word_or_after_a_slash() -> None:
 def test_several_terms_in_one_text_are_each_linked_once() -> None:
     html = render("A CSR, a root store, a CSR, a root store.\n", terms=TERMS).html
     assert html.count('href="/glossary/#csr"') == 1 and html.count('href="/glossary/#root-store"') == 1
-    assert html.endswith("</a>, a CSR, a root store.</p>\n")
+    assert html.endswith("In the glossary</a></span>, a CSR, a root store.</p>\n")
 
 
 def test_every_term_link_comes_from_term_link(monkeypatch: pytest.MonkeyPatch) -> None:

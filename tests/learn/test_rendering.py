@@ -59,7 +59,9 @@ def test_the_first_use_of_a_term_is_linked_with_an_escaped_definition() -> None:
         terms=TERMS,
     )
     html = rendered.html
-    link = '<a class="term" href="/glossary/#csr" title="A &quot;request&quot; for a &lt;certificate&gt; &amp; more.">CSR</a>'
+    link = ('<button type="button" class="term" popovertarget="gloss-csr">CSR</button>'
+            '<span class="term-definition" id="gloss-csr" popover><strong>CSR</strong> A &quot;request&quot; for a '
+            '&lt;certificate&gt; &amp; more. <a href="/glossary/#csr">In the glossary</a></span>')
     assert html.count('class="term"') == 2 and html.count(link) == 1
     assert "<code>CSR</code>" in html and '<a href="/x/">CSR</a>' in html
     assert f"then a {link} &amp; a " in html
@@ -69,8 +71,8 @@ def test_the_first_use_of_a_term_is_linked_with_an_escaped_definition() -> None:
 
 def test_a_term_is_found_next_to_escaped_characters() -> None:
     html = render('R&D uses a "root store".\n', terms=TERMS).html
-    assert 'R&amp;D uses a &quot;<a class="term" href="/glossary/#root-store"' in html
-    assert ">root store</a>&quot;." in html
+    assert 'R&amp;D uses a &quot;<button type="button" class="term" popovertarget="gloss-root-store">root store' in html
+    assert "In the glossary</a></span>&quot;." in html
 
 
 def test_sections_words_and_links() -> None:

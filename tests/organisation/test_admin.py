@@ -106,7 +106,7 @@ def test_a_trust_anchor_is_validated_and_shows_subject_and_expiry(staff_client) 
     listing = staff_client.get("/admin/organisation/organisationtrustanchor/").content.decode()
     assert "CN=ACME Staff Root" in listing and str(root.certificate.not_valid_after_utc.year) in listing
     detail = staff_client.get(f"/admin/organisation/organisationtrustanchor/{anchor.pk}/change/").content.decode()
-    assert "Trusted by Your organisation&#x27;s root" in detail and anchor.sha256 in detail
+    assert "Trusted by your organisation&#x27;s root" in detail and anchor.sha256 in detail
 
 
 @pytest.mark.parametrize("text, words", [

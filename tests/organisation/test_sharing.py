@@ -143,7 +143,7 @@ def test_the_creator_gets_the_link_and_a_delete_link_once(client: Client) -> Non
     share = SharedDiagnosis.objects.get()
     body = response.content.decode()
     assert f"http://testserver/share/{share.token}/" in body
-    delete_url = re.search(r'value="(http://testserver/share/[^"]+/delete/[^"]+/)"', body).group(1)
+    delete_url = re.search(r'id="delete-url"[^>]*>(http://testserver/share/[^<]+/delete/[^<]+/)</textarea>', body).group(1)
     assert share.diagnosed_at == dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)
     assert client.get(delete_url.replace("http://testserver", "")).status_code == 200
 
@@ -247,3 +247,20 @@ def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Clie
     share = SharedDiagnosis.objects.get()
     assert certificates_in_pem_text(share.certificates_pem) == [chain.leaf.der, chain.intermediate.der]
     assert share.email == "alice@example.com"
+
+
+def test_the_created_page_offers_copy_buttons_an_email_and_the_way_back(client: Client) -> None:
+    back = "/tools/diagnose/result/" + "A" * 43 + "/"
+    body = client.post("/share/", {"certificates": make_chain().supplied_pem.decode(), "back": back}).content.decode()
+    share = SharedDiagnosis.objects.get()
+    assert 'data-copy-target="share-url" hidden' in body and 'data-copy-target="delete-url" hidden' in body
+    mailto = re.search(r'href="(mailto:[^"]+)"', body).group(1)
+    assert mailto.startswith("mailto:?subject=My%20S%2FMIME%20certificate%20check&amp;body=")
+    assert f"share%2F{share.token}%2F" in mailto and "delete" not in mailto
+    assert f'href="{back}"' in body and "Back to your result" in body
+
+
+def test_the_way_back_leads_only_to_a_result_of_this_site(client: Client) -> None:
+    for back in ("https://evil.example/", "//evil.example/tools/diagnose/result/" + "A" * 43 + "/", "javascript:alert(1)"):
+        body = client.post("/share/", {"certificates": make_chain().supplied_pem.decode(), "back": back}).content.decode()
+        assert "Back to your result" not in body and "evil" not in body and "javascript:" not in body

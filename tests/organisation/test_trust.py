@@ -34,7 +34,7 @@ def test_the_note_names_the_root_when_given() -> None:
 
 def test_without_an_organisation_name_the_root_still_has_a_readable_name() -> None:
     OrganisationTrustAnchor.objects.create(pem=make_chain().root.pem.decode())
-    assert [store.name for store in organisation_trust_stores()] == ["Your organisation's root"]
+    assert [store.name for store in organisation_trust_stores()] == ["your organisation's root"]
 
 
 def test_the_stores_are_cached_until_a_root_or_the_name_changes(django_assert_num_queries) -> None:

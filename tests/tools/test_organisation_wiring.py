@@ -24,7 +24,7 @@ def test_the_page_trusts_a_root_added_in_the_admin(client: Client) -> None:
     Organisation.objects.create(name="ACME")
     chain = make_chain(email="alice@acme.example")
     OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
-    response = client.post("/tools/diagnose/", {"text": pem(chain.leaf, chain.intermediate).decode()})
+    response = client.post("/tools/diagnose/", follow=True, data={"text": pem(chain.leaf, chain.intermediate).decode()})
     assert response.status_code == 200
     assert "ACME&#x27;s root" in response.content.decode() or "ACME's root" in response.content.decode()
 
@@ -40,7 +40,7 @@ def test_the_api_trusts_a_root_added_in_the_admin(client: Client) -> None:
 
 def test_the_result_page_offers_a_share_link_and_says_what_is_stored(client: Client) -> None:
     chain = make_chain()
-    html = client.post("/tools/diagnose/", {"text": pem(chain.leaf, chain.intermediate).decode()}).content.decode()
+    html = client.post("/tools/diagnose/", follow=True, data={"text": pem(chain.leaf, chain.intermediate).decode()}).content.decode()
     assert 'action="/share/"' in html
     assert "private key" in html.lower()
 
@@ -51,7 +51,7 @@ def test_a_reading_list_named_in_the_link_is_offered_on_the_form_and_the_result(
     assert "Back to your reading list: New staff" in form
     assert '<input type="hidden" name="list" value="new-staff">' in form
     chain = make_chain()
-    result = client.post("/tools/diagnose/", {"text": chain.supplied_pem.decode(), "list": "new-staff"}).content.decode()
+    result = client.post("/tools/diagnose/", follow=True, data={"text": chain.supplied_pem.decode(), "list": "new-staff"}).content.decode()
     assert "Back to your reading list: New staff" in result
 
 
@@ -64,10 +64,10 @@ def test_the_pkcs12_inspector_trusts_a_root_added_in_the_admin(client: Client) -
     chain = make_chain(email="alice@acme.example")
     data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate], password=b"pw")
     upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
-    before = client.post("/tools/pkcs12/", upload).content.decode()
+    before = client.post("/tools/pkcs12/", upload, follow=True).content.decode()
     assert "pkcs12.chain_incomplete" in before
     OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
     invalidate_all()
     upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
-    after = client.post("/tools/pkcs12/", upload).content.decode()
+    after = client.post("/tools/pkcs12/", upload, follow=True).content.decode()
     assert "pkcs12.chain_incomplete" not in after

@@ -31,8 +31,8 @@ NO_PRIVATE_KEY = rule(
     code=events.PKCS12_NO_PRIVATE_KEY, severity=Severity.WARNING, reference="RFC 7292 section 4.2",
     learn_more="/learn/certificate-exists-but-unusable/#missing-private-key",
     title="The .p12 file holds no private key",
-    explanation="{origin} opened, but it contains only {certificates} certificate(s) and no "
-                "private key, so a mail client cannot sign or decrypt with it.",
+    explanation="{origin} opened, but it holds no private key (only certificates: {certificates}), "
+                "so a mail client cannot sign or decrypt with it.",
     fix="Export again from the computer where the certificate was installed, choosing to "
         "include the private key.")
 KEY_MISMATCH = rule(

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..findings import Severity
+from ..wording import counted
 from .context import CheckContext
 from .registry import Observation, check, rule
 
@@ -15,7 +16,7 @@ EXPIRED = rule(
     code="validity.expired", severity=Severity.ERROR, reference="RFC 5280 section 4.1.2.5",
     learn_more=EXPIRED_HELP,
     title="A certificate has expired",
-    explanation="{certificate} was valid until {not_after}; it expired {days} day(s) before "
+    explanation="{certificate} was valid until {not_after}; it expired {days} before "
                 "the time checked ({at}).",
     fix="{renew}")
 NOT_YET_VALID = rule(
@@ -29,7 +30,7 @@ EXPIRING_SOON = rule(
     code="validity.expiring_soon", severity=Severity.WARNING, reference="RFC 5280 section 4.1.2.5",
     learn_more=EXPIRED_HELP,
     title="A certificate expires soon",
-    explanation="{certificate} expires on {not_after}, in {days} day(s).",
+    explanation="{certificate} expires on {not_after}, in {days}.",
     fix="{renew} Keep the old key and certificate after renewal so you can still read mail "
         "encrypted to it.")
 
@@ -47,6 +48,6 @@ def validity(context: CheckContext) -> Iterator[Observation]:
         if at < info.not_before:
             yield NOT_YET_VALID.observe(certificate, at=at)
         elif at > info.not_after:
-            yield EXPIRED.observe(certificate, at=at, days=(at - info.not_after).days, renew=renew)
+            yield EXPIRED.observe(certificate, at=at, days=counted((at - info.not_after).days, "day"), renew=renew)
         elif info.not_after - at <= dt.timedelta(days=EXPIRING_SOON_DAYS):
-            yield EXPIRING_SOON.observe(certificate, days=(info.not_after - at).days, renew=renew)
+            yield EXPIRING_SOON.observe(certificate, days=counted((info.not_after - at).days, "day"), renew=renew)

@@ -9,6 +9,7 @@ from cryptography import x509
 
 from ..certinfo import CertificateFacts
 from ..findings import Finding
+from ..wording import sentence_case
 from .registry import Observation
 
 __all__ = ["describe", "format_moment"]
@@ -34,11 +35,9 @@ def _render(value: object) -> str:
 
 
 def _sentence(text: str) -> str:
-    """Templates may start with a detail ("the input contains..."): start the sentence upper-case,
-    unless it starts with an address, whose local part must stay as written (RFC 5321 2.4)."""
-    text = " ".join(text.split())
-    first_word = text.split(" ", 1)[0]
-    return text if "@" in first_word else text[:1].upper() + text[1:]
+    """Templates may start with a detail ("the input contains..."): start the sentence upper-case
+    (wording.sentence_case keeps an address's local part as written, RFC 5321 section 2.4)."""
+    return sentence_case(" ".join(text.split()))
 
 
 class _Details(dict):

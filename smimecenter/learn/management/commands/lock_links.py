@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smimecenter.diagnostics.wording import counted
 from smimecenter.learn.library import load_library
 from smimecenter.learn.linklock import LOCK_FILE, broken_links, read_lock, write_lock
 
@@ -18,14 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         library = load_library(settings.CONTENT_DIR)
         if library.problems:
-            raise CommandError(f"fix the {len(library.problems)} content problem(s) first (manage.py check)")
+            raise CommandError(f"fix the {counted(len(library.problems), 'content problem')} first (manage.py check)")
         path = settings.CONTENT_DIR / LOCK_FILE
         broken = broken_links(library, read_lock(path))
         if options["check"]:
             for line in broken:
                 self.stdout.write(line)
             if broken:
-                raise CommandError(f"{len(broken)} locked link(s) no longer resolve")
+                verb = "no longer resolves" if len(broken) == 1 else "no longer resolve"
+                raise CommandError(f"{counted(len(broken), 'locked link')} {verb}")
             self.stdout.write("Every locked link resolves.")
             return
         for line in broken:
