@@ -85,7 +85,7 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
         # Only CA certificates: never "works for S/MIME", there is no person's certificate.
         best = context.chain.best
         if errors:
-            state = f"{label} has a problem: {_lower_first(errors[0].title)}"
+            state = f"{label} has a problem: {lower_first(errors[0].title)}"
         elif best is not None and best.trusted and best.store is not None:
             state = f"{label} is trusted for email by {best.store.name}"
         else:
