@@ -160,6 +160,11 @@ if not DEBUG:
 DIAGNOSE_MAX_INPUT_BYTES = env_int("DIAGNOSE_MAX_INPUT_BYTES", 1024 * 1024, minimum=1024)
 DIAGNOSE_MAX_CERTIFICATES = env_int("DIAGNOSE_MAX_CERTIFICATES", 500, minimum=1)
 DIAGNOSE_MAX_PKCS12_ITERATIONS = env_int("DIAGNOSE_MAX_PKCS12_ITERATIONS", 1_000_000, minimum=1)
+# Key-derivation work one request may spend on .p12 files, every password try of every file together, in
+# units of one PBKDF2-HMAC-SHA-256 iteration (diagnostics/inputs/kdf_work.py); a million is under a second.
+DIAGNOSE_MAX_KDF_WORK = env_int("DIAGNOSE_MAX_KDF_WORK", 1_000_000, minimum=1)
+# Seconds after which a diagnosis stops reading further inputs and says it took too long.
+DIAGNOSE_MAX_SECONDS = env_int("DIAGNOSE_MAX_SECONDS", 10, minimum=1)
 # PEM files of extra trust anchors (an organisation's private roots), comma-separated paths.
 DIAGNOSE_TRUST_FILES = env_list("DIAGNOSE_TRUST_FILES", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024

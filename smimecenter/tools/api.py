@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
-from .running import BadTrustAnchor, run_diagnosis
+from .running import BadTrustAnchor, OverWorkBudget, run_diagnosis
 from .uploads import MalformedBody, content_length, read_form_body
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(400, "invalid_body", str(problem))
     except BadTrustAnchor as problem:
         return error(400, "bad_trust_anchor", str(problem))
+    except OverWorkBudget as problem:
+        return error(413, "over_work_budget", problem.message)
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
         logger.error("diagnosis failed: %s", type(problem).__name__)
         return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")
@@ -122,7 +124,8 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
             validate_email(email)
         except ValidationError:
             raise BadRequest("invalid_field", "email: enter a valid email address.") from None
-    return DiagnosisRequest(inputs=inputs, email=email or None,
+    names = (["text"] if text and text.strip() else []) + [f"files[{index}]" for index in range(len(files))]
+    return DiagnosisRequest(inputs=inputs, names=names, email=email or None,
                             password=_optional_string(document, "password") or None, trust=trust)
 
 

@@ -12,14 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.checks.csr import csr_findings
 from smimecenter.diagnostics.csr_check import examine, summarise
 from smimecenter.diagnostics.inputs import read_inputs
 
-from .forms import TooLarge
+from .forms import DiagnosisRequest, TooLarge, upload_name
 from .ratelimit import over_limit, retry_after_seconds
-from .running import engine_limits, site_trust_stores
+from .running import OverWorkBudget, engine_limits, run_diagnosis
 from .uploads import read_form_body
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
@@ -62,14 +61,20 @@ class ComplianceForm(forms.Form):
 
 
 def _inputs(form: forms.Form) -> list[bytes]:
-    inputs = []
+    return _request(form).inputs
+
+
+def _request(form: forms.Form, password: str | None = None) -> DiagnosisRequest:
+    request = DiagnosisRequest(password=password)
     text = form.cleaned_data.get("text", "")
     if text.strip():
-        inputs.append(text.encode("utf-8"))
+        request.inputs.append(text.encode("utf-8"))
+        request.names.append("the pasted text")
     upload = form.cleaned_data.get("file")
     if upload:
-        inputs.append(upload.read())
-    return inputs
+        request.inputs.append(upload.read())
+        request.names.append(upload_name(upload))
+    return request
 
 
 def _page(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -92,11 +97,6 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
     return None
 
 
-def _stores() -> list:
-    """The anchors this site trusts besides Mozilla's (the organisation's and DIAGNOSE_TRUST_FILES)."""
-    return site_trust_stores()
-
-
 # --- PKCS#12 inspector ---------------------------------------------------------------------------
 
 @csrf_exempt
@@ -114,10 +114,10 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     form = Pkcs12Form(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "expert/pkcs12.html", {"form": form}, status=400)
-    data = form.cleaned_data["file"].read()
-    password = form.cleaned_data["password"] or None
-    extra = _stores()
-    report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
+    try:
+        report = run_diagnosis(_request(form, form.cleaned_data["password"] or None)).to_dict()
+    except OverWorkBudget as problem:
+        return _page(request, "expert/pkcs12.html", {"form": Pkcs12Form(), "problem": problem.message}, status=413)
     files = report["pkcs12"]
     findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
@@ -185,9 +185,10 @@ def _compliance_result(request: HttpRequest) -> HttpResponse:
     form = ComplianceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "expert/compliance.html", {"form": form}, status=400)
-    extra = _stores()
-    report = diagnose(_inputs(form), trust=extra or None, limits=engine_limits(),
-                      compliance=bool(form.cleaned_data.get("lint"))).to_dict()
+    try:
+        report = run_diagnosis(_request(form), compliance=bool(form.cleaned_data.get("lint"))).to_dict()
+    except OverWorkBudget as problem:
+        return _page(request, "expert/compliance.html", {"form": form, "problem": problem.message}, status=413)
     leaf = next((c for c in report["certificates"] if c.get("role") == "leaf"), None)
     return _page(request, "expert/compliance.html", {
         "form": form, "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],

@@ -37,6 +37,19 @@ class DiagnosisRequest:
     email: str | None = None
     password: str | None = None
     trust: list[bytes] = field(default_factory=list)
+    # What a person calls each input ("alice.p12", "the pasted text"), in the order of `inputs`.
+    names: list[str] = field(default_factory=list)
+
+    def name_of(self, origin: str) -> str:
+        """The person's name for an engine origin ("the input", "input 2", "input 2, attachment x.p12")."""
+        head = origin.split(",", 1)[0]
+        if head == "the input":
+            index = 0
+        elif head.startswith("input ") and head[6:].isdigit():
+            index = int(head[6:]) - 1
+        else:
+            return origin
+        return self.names[index] + origin[len(head):] if index < len(self.names) else origin
 
     @property
     def size(self) -> int:
@@ -68,6 +81,12 @@ def check_limits(*, size: int, files: int) -> None:
                        "leave out attachments and anything that is not a certificate, a .p12 file or a signed email.")
     if files > settings.DIAGNOSE_MAX_FILES:
         raise TooLarge(f"That is {files} files; the check reads at most {settings.DIAGNOSE_MAX_FILES} at once.")
+
+
+def upload_name(upload: UploadedFile) -> str:
+    """A file's name as its sender gave it, shortened: it is shown back in messages."""
+    name = (upload.name or "the file").strip()
+    return f"“{name[:60]}…”" if len(name) > 60 else f"“{name}”"
 
 
 class DiagnoseForm(forms.Form):
@@ -118,9 +137,12 @@ class DiagnoseForm(forms.Form):
         declared = len(text.encode("utf-8")) + sum(f.size or 0 for f in (*uploads, *anchors))
         check_limits(size=declared, files=len(uploads) + len(anchors))
         inputs = [text.encode("utf-8")] if text.strip() else []
+        names = ["the pasted text"] if text.strip() else []
         inputs += [upload.read() for upload in uploads]
+        names += [upload_name(upload) for upload in uploads]
         request = DiagnosisRequest(
             inputs=inputs,
+            names=names,
             email=cleaned.get("email") or None,
             password=cleaned.get("password") or None,
             trust=[anchor.read() for anchor in anchors],

@@ -7,7 +7,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from smimecenter.diagnostics.inputs import Limits
+from smimecenter.diagnostics.engine import diagnose_parsed, trust_stores
+from smimecenter.diagnostics.inputs import Limits, read_inputs
+from smimecenter.diagnostics.inputs.events import PKCS12_OVER_BUDGET
+from smimecenter.diagnostics.report import Report
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
@@ -21,11 +24,27 @@ class BadTrustAnchor(ValueError):
     """A root certificate uploaded as a trust anchor could not be read; the message is for a person."""
 
 
+class OverWorkBudget(Exception):
+    """Opening the request's .p12 files would take more key-derivation work than one request may spend.
+
+    The answer is a 413 naming the files: the request as sent cannot be checked, a smaller one can.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        listed = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        self.message = (f"Opening {listed} would take more work than one check may spend on password-protected "
+                        "files (the work a file asks for is read before any of it is done), so nothing was "
+                        "checked. Check that file on its own, or export it again with a usual iteration count.")
+        super().__init__(self.message)
+
+
 def engine_limits() -> Limits:
     return Limits(
         max_input_bytes=settings.DIAGNOSE_MAX_INPUT_BYTES,
         max_certificates=settings.DIAGNOSE_MAX_CERTIFICATES,
         max_pkcs12_iterations=settings.DIAGNOSE_MAX_PKCS12_ITERATIONS,
+        max_kdf_work=settings.DIAGNOSE_MAX_KDF_WORK,
+        max_seconds=settings.DIAGNOSE_MAX_SECONDS,
     )
 
 
@@ -64,10 +83,17 @@ def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
     return stores
 
 
-def run_diagnosis(request: DiagnosisRequest):
-    """The engine's Report for one request. Raises BadTrustAnchor for an unreadable uploaded root."""
-    from smimecenter.diagnostics import diagnose
+def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Report:
+    """The engine's Report for one request.
 
-    return diagnose(request.inputs, email=request.email, password=request.password,
-                    trust=trust_for(request) or None, limits=engine_limits())
+    Raises BadTrustAnchor for an unreadable uploaded root, OverWorkBudget when a .p12 file could not be
+    opened within the request's key-derivation budget (engine_limits().max_kdf_work).
+    """
+    stores = trust_stores(trust_for(request))
+    parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
+    over = [event.details["origin"] for event in parsed.events if event.code == PKCS12_OVER_BUDGET]
+    if over:
+        raise OverWorkBudget([request.name_of(str(origin)) for origin in over])
+    return diagnose_parsed(parsed, email=request.email, stores=stores, public_store=stores[0], at=None,
+                           compliance=compliance)
 

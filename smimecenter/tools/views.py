@@ -17,7 +17,7 @@ from .forms import DiagnoseForm, TooLarge, size_in_words
 from .openapi import openapi_document
 from .presentation import result_context
 from .ratelimit import over_limit, retry_after_seconds
-from .running import BadTrustAnchor, run_diagnosis
+from .running import BadTrustAnchor, OverWorkBudget, run_diagnosis
 from .uploads import MalformedBody, read_form_body
 
 
@@ -80,6 +80,9 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     except BadTrustAnchor as problem:
         form.add_error("trust", str(problem))
         return _form_page(request, form, status=400)
+    except OverWorkBudget as problem:
+        return _problem_page(request, title="That is more work than one check may do", message=problem.message,
+                             status=413)
     context = result_context(report)
     context.update({"nav": "tools", "email": diagnosis.email or ""})
     response = render(request, "tools/result.html", context)

@@ -45,6 +45,11 @@ logging.getLogger("smimecenter.diagnostics").addHandler(_REMEMBER)
 logging.getLogger("smimecenter.diagnostics").propagate = False
 
 
+# Failures already known and tracked elsewhere, so a run keeps looking for new ones instead of stopping at them:
+# a CSR whose subject cannot be decoded (issue 10, item 5: guarded lazy decoding in the engine).
+KNOWN_SWALLOWED = ("check certificate_requests failed",)
+
+
 class SwallowedFailure(AssertionError):
     """The engine survived, but only by dropping part of the input."""
 
@@ -78,8 +83,9 @@ def run_one(target: str, data: bytes) -> None:
     """Run one input; raise when it escaped an exception or made the engine swallow a failure."""
     _REMEMBER.records.clear()
     TARGETS[target](data)
-    if _REMEMBER.records:
-        raise SwallowedFailure(_REMEMBER.records[0].getMessage())
+    new = [r.getMessage() for r in _REMEMBER.records if not r.getMessage().startswith(KNOWN_SWALLOWED)]
+    if new:
+        raise SwallowedFailure(new[0])
 
 
 def main() -> None:

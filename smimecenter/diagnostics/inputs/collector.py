@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from cryptography import x509
 
 from . import events
@@ -21,6 +23,19 @@ class Collector:
         self.parsed = ParsedInputs()
         self._dropped_certificates = 0
         self._event_counts: dict[str, int] = {}
+        self.work_left = limits.max_kdf_work
+        self._deadline = time.monotonic() + limits.max_seconds
+
+    def spend_work(self, units: int) -> bool:
+        """Take `units` of key-derivation work from the request's budget; False (nothing taken) when over it."""
+        if units > self.work_left:
+            return False
+        self.work_left -= units
+        return True
+
+    @property
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self._deadline
 
     def event(self, code: str, *, certificate: x509.Certificate | None = None, **details: object) -> None:
         count = self._event_counts.get(code, 0) + 1
