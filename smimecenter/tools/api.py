@@ -104,6 +104,8 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("invalid_json", "The body is not valid JSON.") from None
+    except RecursionError:  # the decoder recurses once per level; our document is two levels deep
+        raise BadRequest("invalid_json", "The body nests too deeply; send one flat JSON object.") from None
     if not isinstance(document, dict):
         raise BadRequest("invalid_json", "The body must be a JSON object.")
     unknown = sorted(set(document) - {"text", "files", "email", "password", "trust"})
@@ -133,6 +135,15 @@ def _optional_string(document: dict, name: str) -> str | None:
     value = document.get(name)
     if value is not None and not isinstance(value, str):
         raise BadRequest("invalid_field", f"{name}: must be a string.")
+    return _unicode(value, name) if value is not None else None
+
+
+def _unicode(value: str, where: str) -> str:
+    """JSON can carry lone surrogates (\\ud800), which are not text and cannot become UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("invalid_field", f"{where}: holds characters that are not valid Unicode.") from None
     return value
 
 
@@ -142,7 +153,7 @@ def _string_list(document: dict, name: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise BadRequest("invalid_field", f"{name}: must be a list of strings.")
-    return value
+    return [_unicode(item, f"{name}[{index}]") for index, item in enumerate(value)]
 
 
 def _base64(value: str, where: str) -> bytes:

@@ -5,11 +5,14 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 """
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from smimecenter.diagnostics.checks.csr import csr_findings
@@ -19,7 +22,10 @@ from smimecenter.diagnostics.inputs import read_inputs
 from .forms import DiagnosisRequest, TooLarge, upload_name
 from .ratelimit import over_limit, retry_after_seconds
 from .running import OverWorkBudget, engine_limits, run_diagnosis
-from .uploads import read_form_body
+from .safety import answers_plainly
+from .uploads import MalformedBody, read_form_body
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
 
@@ -88,6 +94,8 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
         read_form_body(request)
     except TooLarge as problem:
         return _page(request, template, {"form": form, "problem": problem.message}, status=413)
+    except MalformedBody as problem:
+        return _page(request, template, {"form": form, "problem": str(problem)}, status=400)
     if over_limit(request):
         response = _page(request, template, {
             "form": form, "problem": "There have been many checks from your address in the last minute. "
@@ -102,6 +110,8 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def pkcs12_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/pkcs12.html", {"form": Pkcs12Form()})
@@ -130,6 +140,8 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def csr_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/csr.html", {"form": CsrForm()})
@@ -144,17 +156,23 @@ def _csr_result(request: HttpRequest) -> HttpResponse:
         return _page(request, "expert/csr.html", {"form": form}, status=400)
     email = form.cleaned_data.get("email") or None
     parsed = read_inputs(_inputs(form), limits=engine_limits())
-    requests = []
+    requests, unreadable = [], 0
     for request_object in parsed.csrs:
-        summary = summarise(request_object)
-        problems = examine(request_object, email=email, summary=summary)
-        findings = [f.to_dict() for f in csr_findings(request_object, problems=problems)]
+        try:
+            summary = summarise(request_object)
+            problems = examine(request_object, email=email, summary=summary)
+            findings = [f.to_dict() for f in csr_findings(request_object, problems=problems)]
+        except Exception as problem:  # a part cryptography decodes only on use; the other requests still count
+            logger.warning("csr check could not read a request: %s", type(problem).__name__)
+            unreadable += 1
+            continue
         requests.append({"summary": summary.to_dict(), "findings": findings,
                          "status": _status(findings)})
-    found_instead = [] if requests else sorted({_found(e) for e in parsed.events if _found(e)} |
-                                               ({"a certificate"} if parsed.certificates else set()))
+    found_instead = [] if requests or unreadable else sorted(
+        {_found(e) for e in parsed.events if _found(e)} | ({"a certificate"} if parsed.certificates else set()))
     return _page(request, "expert/csr.html", {"form": form, "requests": requests, "checked": True,
-                                              "found_instead": found_instead})
+                                              "found_instead": found_instead, "unreadable": unreadable},
+                 status=422 if unreadable and not requests else 200)
 
 
 def _found(event) -> str:
@@ -173,6 +191,8 @@ def _status(findings: list[dict]) -> str:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def compliance_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/compliance.html", {"form": ComplianceForm()})

@@ -18,6 +18,7 @@ from .openapi import openapi_document
 from .presentation import result_context
 from .ratelimit import over_limit, retry_after_seconds
 from .running import BadTrustAnchor, OverWorkBudget, run_diagnosis
+from .safety import answers_plainly
 from .uploads import MalformedBody, read_form_body
 
 
@@ -45,6 +46,7 @@ def _problem_page(request: HttpRequest, *, title: str, message: str, status: int
 @csrf_exempt
 @sensitive_post_parameters()  # an error report must never carry what was sent
 @require_http_methods(["GET", "HEAD", "POST"])
+@answers_plainly
 def diagnose_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         prefill = {"email": request.GET.get("email", "")[:320]}
