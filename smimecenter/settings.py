@@ -6,6 +6,7 @@ in the README; the helpers in ``smimecenter.env`` reject malformed values.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "smimecenter.diagnostics",
     "smimecenter.tools",
     "smimecenter.organisation",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smimecenter.urls"
@@ -189,3 +193,21 @@ DIAGNOSE_MAX_FILES = env_int("DIAGNOSE_MAX_FILES", 20, minimum=1)
 # per SHARE_PURGE_INTERVAL_MINUTES (0: never), when someone creates a share.
 SHARE_LIFETIME_DAYS = env_int("SHARE_LIFETIME_DAYS", 30, minimum=1)
 SHARE_PURGE_INTERVAL_MINUTES = env_int("SHARE_PURGE_INTERVAL_MINUTES", 60, minimum=0)
+
+# --- Admin sign-in: repeated failures lock out (django-axes) -----------------------------------------
+# The admin decides which roots the site trusts, so guessing its password must not be cheap. After
+# ADMIN_SIGNIN_FAILURE_LIMIT failures for one account, or from one client address, sign-in is refused for
+# ADMIN_SIGNIN_LOCKOUT_MINUTES (each counted on its own: a spread-out guess at one account and one client
+# trying many accounts are both stopped). Failures are kept in the database, so all app servers agree.
+# Unlock early: `python manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS` (see the README).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False  # our own log line says a sign-in was refused; axes would log the name tried as well
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]  # kept masked in the failure records, like the password
