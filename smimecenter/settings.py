@@ -177,7 +177,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per refused request, no traceback for expected refusals, no flood of one repeated line
+    # (smimecenter/logfilters.py). Filters only: they do not touch the format.
+    "filters": {
+        "refusals_without_traceback": {"()": "smimecenter.logfilters.RefusalsWithoutTraceback"},
+        "repeat_cap": {"()": "smimecenter.logfilters.RepeatCap", "per_minute": 20},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["refusals_without_traceback", "repeat_cap"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

@@ -19,7 +19,7 @@ from smimecenter.diagnostics.checks.csr import csr_findings
 from smimecenter.diagnostics.csr_check import examine, summarise
 from smimecenter.diagnostics.inputs import read_inputs
 
-from .forms import DiagnosisRequest, TooLarge, upload_name
+from .forms import BoundedCharField, BoundedEmailField, DiagnosisRequest, TooLarge, upload_name
 from .ratelimit import over_limit, retry_after_seconds
 from .running import OverWorkBudget, engine_limits, run_diagnosis
 from .safety import answers_plainly
@@ -39,10 +39,10 @@ class Pkcs12Form(forms.Form):
 
 
 class CsrForm(forms.Form):
-    text = forms.CharField(label="Paste your request (CSR)", required=False, max_length=MAX_TEXT,
+    text = BoundedCharField(label="Paste your request (CSR)", required=False, max_length=MAX_TEXT,
                            widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}))
     file = forms.FileField(label="Or choose a .csr / .req file", required=False)
-    email = forms.EmailField(label="The address the certificate is for (optional)", required=False,
+    email = BoundedEmailField(label="The address the certificate is for (optional)", required=False,
                              max_length=320)
 
     def clean(self) -> dict:
@@ -53,7 +53,7 @@ class CsrForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    text = forms.CharField(label="Paste your certificate (and its chain)", required=False, max_length=MAX_TEXT,
+    text = BoundedCharField(label="Paste your certificate (and its chain)", required=False, max_length=MAX_TEXT,
                            widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}))
     file = forms.FileField(label="Or choose a certificate file", required=False)
     lint = forms.BooleanField(label="Run the Baseline Requirements linter (pkilint); takes a moment the first time",

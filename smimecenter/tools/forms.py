@@ -56,6 +56,27 @@ class DiagnosisRequest:
         return sum(len(item) for item in self.inputs) + sum(len(item) for item in self.trust)
 
 
+class EchoesAtMostMaxLength:
+    """A field that, shown again after an error, gives back at most max_length characters of what was sent.
+
+    A 1 MB value in a 320-character field must not come back whole in the page (nor grow every retry).
+    """
+
+    max_length: int | None
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return data[: self.max_length] if self.max_length and isinstance(data, str) else data
+
+
+class BoundedEmailField(EchoesAtMostMaxLength, forms.EmailField):
+    pass
+
+
+class BoundedCharField(EchoesAtMostMaxLength, forms.CharField):
+    pass
+
+
 class TooLarge(Exception):
     """The inputs together are larger than DIAGNOSE_MAX_INPUT_BYTES, or there are too many files."""
 
@@ -103,7 +124,7 @@ class DiagnoseForm(forms.Form):
         help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx or .eml; several at once are fine.",
         widget=MultipleFileInput(attrs={"aria-describedby": "file-help"}),
     )
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="The address you send from (optional)", required=False, max_length=320,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-help"}),
         help_text="We check that the certificate names it.",
