@@ -6,6 +6,7 @@ in the README; the helpers in ``smimecenter.env`` reject malformed values.
 """
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,6 +168,8 @@ DIAGNOSE_MAX_PKCS12_ITERATIONS = env_int("DIAGNOSE_MAX_PKCS12_ITERATIONS", 1_000
 # Key-derivation work one request may spend on .p12 files, every password try of every file together, in
 # units of one PBKDF2-HMAC-SHA-256 iteration (diagnostics/inputs/kdf_work.py); a million is under a second.
 DIAGNOSE_MAX_KDF_WORK = env_int("DIAGNOSE_MAX_KDF_WORK", 1_000_000, minimum=1)
+# Requests that may derive .p12 keys at the same moment on one machine (smimecenter/tools/kdf_slots.py).
+DIAGNOSE_KDF_SLOTS = env_int("DIAGNOSE_KDF_SLOTS", max(1, (os.cpu_count() or 2) // 2), minimum=1)
 # Seconds after which a diagnosis stops reading further inputs and says it took too long.
 DIAGNOSE_MAX_SECONDS = env_int("DIAGNOSE_MAX_SECONDS", 10, minimum=1)
 # PEM files of extra trust anchors (an organisation's private roots), comma-separated paths.

@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
-from .running import BadTrustAnchor, OverWorkBudget, run_diagnosis
+from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .uploads import MalformedBody, content_length, read_form_body
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(400, "bad_trust_anchor", str(problem))
     except OverWorkBudget as problem:
         return error(413, "over_work_budget", problem.message)
+    except KdfBusy as problem:
+        return error(503, "busy", problem.message, Retry_After=str(KdfBusy.RETRY_AFTER_SECONDS))
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
         logger.error("diagnosis failed: %s", type(problem).__name__)
         return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")

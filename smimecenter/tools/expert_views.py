@@ -21,7 +21,7 @@ from smimecenter.diagnostics.inputs import read_inputs
 
 from .forms import BoundedCharField, BoundedEmailField, DiagnosisRequest, TooLarge, upload_name
 from .ratelimit import over_limit, retry_after_seconds
-from .running import OverWorkBudget, engine_limits, run_diagnosis
+from .running import KdfBusy, OverWorkBudget, engine_limits, run_diagnosis
 from .safety import answers_plainly
 from .uploads import MalformedBody, read_form_body
 
@@ -128,6 +128,11 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
         report = run_diagnosis(_request(form, form.cleaned_data["password"] or None)).to_dict()
     except OverWorkBudget as problem:
         return _page(request, "expert/pkcs12.html", {"form": Pkcs12Form(), "problem": problem.message}, status=413)
+    except KdfBusy as problem:
+        response = _page(request, "expert/pkcs12.html", {"form": Pkcs12Form(), "problem": problem.message},
+                         status=503)
+        response["Retry-After"] = str(KdfBusy.RETRY_AFTER_SECONDS)
+        return response
     files = report["pkcs12"]
     findings = [f for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
     return _page(request, "expert/pkcs12.html", {
@@ -207,8 +212,9 @@ def _compliance_result(request: HttpRequest) -> HttpResponse:
         return _page(request, "expert/compliance.html", {"form": form}, status=400)
     try:
         report = run_diagnosis(_request(form), compliance=bool(form.cleaned_data.get("lint"))).to_dict()
-    except OverWorkBudget as problem:
-        return _page(request, "expert/compliance.html", {"form": form, "problem": problem.message}, status=413)
+    except (OverWorkBudget, KdfBusy) as problem:
+        return _page(request, "expert/compliance.html", {"form": form, "problem": problem.message},
+                     status=413 if isinstance(problem, OverWorkBudget) else 503)
     leaf = next((c for c in report["certificates"] if c.get("role") == "leaf"), None)
     return _page(request, "expert/compliance.html", {
         "form": form, "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],

@@ -9,11 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from smimecenter.diagnostics.engine import diagnose_parsed, trust_stores
 from smimecenter.diagnostics.inputs import Limits, read_inputs
-from smimecenter.diagnostics.inputs.events import PKCS12_OVER_BUDGET
+from smimecenter.diagnostics.inputs.events import PKCS12_BUSY, PKCS12_OVER_BUDGET
 from smimecenter.diagnostics.report import Report
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
+from .kdf_slots import kdf_slot
 
 ORGANISATION_ROOT_NAME = "Your organisation's root"
 # The command line gives files of anchors the same name, so the page, the API and the CLI agree.
@@ -22,6 +23,17 @@ CONFIGURED_ANCHORS_NAME = "Extra trust anchors"
 
 class BadTrustAnchor(ValueError):
     """A root certificate uploaded as a trust anchor could not be read; the message is for a person."""
+
+
+class KdfBusy(Exception):
+    """Every key-derivation slot of the machine is busy: the answer is a 503 asking to try again shortly."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, names: list[str]) -> None:
+        self.message = (f"Other checks are opening password-protected files right now, so {' and '.join(names)} "
+                        f"could not be opened. Send the check again in a few seconds.")
+        super().__init__(self.message)
 
 
 class OverWorkBudget(Exception):
@@ -45,6 +57,7 @@ def engine_limits() -> Limits:
         max_pkcs12_iterations=settings.DIAGNOSE_MAX_PKCS12_ITERATIONS,
         max_kdf_work=settings.DIAGNOSE_MAX_KDF_WORK,
         max_seconds=settings.DIAGNOSE_MAX_SECONDS,
+        kdf_slot=kdf_slot,
     )
 
 
@@ -87,13 +100,17 @@ def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Rep
     """The engine's Report for one request.
 
     Raises BadTrustAnchor for an unreadable uploaded root, OverWorkBudget when a .p12 file could not be
-    opened within the request's key-derivation budget (engine_limits().max_kdf_work).
+    opened within the request's key-derivation budget (engine_limits().max_kdf_work), KdfBusy when every
+    key-derivation slot of the machine was taken.
     """
     stores = trust_stores(trust_for(request))
     parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
     over = [event.details["origin"] for event in parsed.events if event.code == PKCS12_OVER_BUDGET]
     if over:
         raise OverWorkBudget([request.name_of(str(origin)) for origin in over])
+    busy = [event.details["origin"] for event in parsed.events if event.code == PKCS12_BUSY]
+    if busy:
+        raise KdfBusy([request.name_of(str(origin)) for origin in busy])
     return diagnose_parsed(parsed, email=request.email, stores=stores, public_store=stores[0], at=None,
                            compliance=compliance)
 

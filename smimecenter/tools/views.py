@@ -17,7 +17,7 @@ from .forms import DiagnoseForm, TooLarge, size_in_words
 from .openapi import openapi_document
 from .presentation import result_context
 from .ratelimit import over_limit, retry_after_seconds
-from .running import BadTrustAnchor, OverWorkBudget, run_diagnosis
+from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .safety import answers_plainly
 from .uploads import MalformedBody, read_form_body
 
@@ -85,6 +85,9 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     except OverWorkBudget as problem:
         return _problem_page(request, title="That is more work than one check may do", message=problem.message,
                              status=413)
+    except KdfBusy as problem:
+        return _problem_page(request, title="Please try again in a few seconds", message=problem.message,
+                             status=503, headers={"Retry-After": str(KdfBusy.RETRY_AFTER_SECONDS)})
     context = result_context(report)
     context.update({"nav": "tools", "email": diagnosis.email or ""})
     response = render(request, "tools/result.html", context)

@@ -107,3 +107,48 @@ def test_reading_stops_with_a_message_past_the_time_limit(chain):
 def test_no_time_limit_message_when_reading_is_quick(chain):
     parsed = read_inputs([chain.leaf.pem, chain.intermediate.pem])
     assert codes.INPUT_TOO_SLOW not in codes_of(parsed)
+
+
+class Slot:
+    """A kdf_slot factory that records its use; `free` says whether entering gets the slot."""
+
+    def __init__(self, free: bool) -> None:
+        self.free = free
+        self.entered = self.exited = 0
+
+    def __call__(self):
+        slot = self
+
+        class _Context:
+            def __enter__(self):
+                slot.entered += 1
+                return slot.free
+
+            def __exit__(self, *exc):
+                slot.exited += 1
+                return False
+
+        return _Context()
+
+
+def test_a_busy_machine_turns_the_file_away_before_any_derivation(chain):
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw")
+    slot = Slot(free=False)
+    parsed = read_inputs([data, data], password="pw", limits=Limits(kdf_slot=slot))
+    assert codes_of(parsed) == [codes.PKCS12_BUSY, codes.PKCS12_BUSY]
+    assert parsed.certificates == []
+    assert (slot.entered, slot.exited) == (1, 1)
+
+
+def test_the_slot_is_held_once_for_all_files_and_released_after_reading(chain):
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw")
+    slot = Slot(free=True)
+    parsed = read_inputs([data, data, chain.leaf.pem], password="pw", limits=Limits(kdf_slot=slot))
+    assert codes_of(parsed) == []
+    assert (slot.entered, slot.exited) == (1, 1)
+
+
+def test_certificates_alone_never_ask_for_the_slot(chain):
+    slot = Slot(free=False)
+    parsed = read_inputs([chain.leaf.pem, chain.intermediate.pem], limits=Limits(kdf_slot=slot))
+    assert codes_of(parsed) == [] and slot.entered == 0

@@ -65,3 +65,32 @@ def test_only_the_files_past_the_budget_are_named(client, chain, settings):
     assert response.status_code == 413
     page = response.content.decode()
     assert "f2.p12" in page and "f0.p12" not in page and "f1.p12" not in page
+
+
+def test_when_every_slot_of_the_machine_is_busy_a_p12_check_is_asked_to_come_back(client, chain, settings):
+    from smimecenter.tools.kdf_slots import kdf_slot
+
+    settings.DIAGNOSE_KDF_SLOTS = 1
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw")
+    with kdf_slot() as held:  # another worker opening a .p12 right now
+        assert held
+        with kdf_slot() as second:
+            assert not second
+        busy = client.post("/tools/diagnose/", {"file": [p12("mine.p12", data)], "password": "pw"})
+        certificate_only = client.post("/tools/diagnose/", {"text": chain.leaf.pem.decode()})
+    assert busy.status_code == 503 and busy["Retry-After"] == "5"
+    assert "mine.p12" in busy.content.decode() and "few seconds" in busy.content.decode()
+    assert certificate_only.status_code == 200
+    assert client.post("/tools/diagnose/", {"file": [p12("mine.p12", data)], "password": "pw"}).status_code == 200
+
+
+def test_the_api_says_busy_with_json(client, chain, settings):
+    from smimecenter.tools.kdf_slots import kdf_slot
+
+    settings.DIAGNOSE_KDF_SLOTS = 1
+    data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw")
+    with kdf_slot():
+        response = client.post("/api/v1/diagnose", {"files": [base64.b64encode(data).decode()], "password": "pw"},
+                               content_type="application/json")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "busy"

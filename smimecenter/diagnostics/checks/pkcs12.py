@@ -43,6 +43,13 @@ UNBOUNDED_KDF = rule(
                 "beforehand (an unknown method, or scrypt asking for more than 32 MB of memory), so it "
                 "was not decrypted.",
     fix="Export the file again with PBKDF2 and AES (the default of current tools).")
+BUSY = rule(
+    code=events.PKCS12_BUSY, severity=Severity.ERROR, reference="SMIME Center input limits",
+    learn_more=PASSWORDS,
+    title="Too many password-protected files are being opened right now",
+    explanation="{origin} was not opened: other checks were opening password-protected files at the same "
+                "moment, and they take turns.",
+    fix="Send the check again in a few seconds.")
 NO_PRIVATE_KEY = rule(
     code=events.PKCS12_NO_PRIVATE_KEY, severity=Severity.WARNING, reference="RFC 7292 section 4.2",
     learn_more="/learn/certificate-exists-but-unusable/#missing-private-key",

@@ -24,6 +24,8 @@ class Collector:
         self._dropped_certificates = 0
         self._event_counts: dict[str, int] = {}
         self.work_left = limits.max_kdf_work
+        self._slot: object | None = None  # the entered kdf_slot context, released by finish()
+        self._slot_held: bool | None = None
         self._deadline = time.monotonic() + limits.max_seconds
 
     def spend_work(self, units: int) -> bool:
@@ -32,6 +34,18 @@ class Collector:
             return False
         self.work_left -= units
         return True
+
+    def hold_kdf_slot(self) -> bool:
+        """Take the machine's key-derivation slot for the rest of this reading (limits.kdf_slot).
+
+        True when held, or when no slot is configured; False when every slot is busy elsewhere.
+        """
+        if self.limits.kdf_slot is None:
+            return True
+        if self._slot_held is None:
+            self._slot = self.limits.kdf_slot()
+            self._slot_held = bool(self._slot.__enter__())
+        return self._slot_held
 
     @property
     def out_of_time(self) -> bool:
@@ -68,6 +82,9 @@ class Collector:
         self._dropped_certificates += 1
 
     def finish(self) -> ParsedInputs:
+        if self._slot is not None:
+            self._slot.__exit__(None, None, None)
+            self._slot = None
         if self._dropped_certificates:
             self.event(
                 events.INPUT_TOO_MANY_CERTIFICATES,

@@ -131,6 +131,12 @@ PKCS12_UNBOUNDED_KDF = "pkcs12.unbounded_kdf"
 details: origin (str); where (str): the part ("MAC", "private key", "certificates").
 """
 
+PKCS12_BUSY = "pkcs12.busy"
+"""Every key-derivation slot of the machine was busy (limits.kdf_slot), so the PKCS#12 file was not opened.
+
+details: origin (str).
+"""
+
 INPUT_TOO_SLOW = "input.too_slow"
 """Reading stopped because the diagnosis ran past limits.max_seconds; the remaining inputs were not read.
 
@@ -173,6 +179,7 @@ ALL_CODES: tuple[str, ...] = (
     PKCS12_TOO_EXPENSIVE,
     PKCS12_OVER_BUDGET,
     PKCS12_UNBOUNDED_KDF,
+    PKCS12_BUSY,
     INPUT_TOO_SLOW,
     PKCS12_NO_PRIVATE_KEY,
     PKCS12_KEY_MISMATCH,

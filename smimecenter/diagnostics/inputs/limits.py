@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,3 +21,6 @@ class Limits:
     max_kdf_work: int = 1_000_000
     # Second line of defence: past this many seconds the reader stops opening further inputs and says so.
     max_seconds: float = 10.0
+    # Where several processes share a machine's CPUs: a factory of a slot held while a diagnosis derives keys
+    # (entering yields False when every slot is taken; the file is then not opened). None: no such limit.
+    kdf_slot: Callable[[], AbstractContextManager[bool]] | None = field(default=None, compare=False)

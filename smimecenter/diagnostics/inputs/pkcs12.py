@@ -84,6 +84,9 @@ def _open(
     # derivations, charged to the request's budget before OpenSSL starts (a wrong password may cost only
     # the MAC, but charging everything is the bound that holds for any file).
     attempts: list[bytes | None] = [given, None, b""] if given else [None, b""]
+    if work_per_try > 0 and not collector.hold_kdf_slot():
+        collector.event(events.PKCS12_BUSY, origin=origin)
+        return None
     for tried, attempt in enumerate(attempts):
         if not collector.spend_work(work_per_try):
             if tried == 0:
