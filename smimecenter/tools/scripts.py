@@ -52,3 +52,17 @@ def scripts_in(text: str) -> list[str]:
         if script not in ("Common", "Inherited", "Unknown"):
             names[script.replace("_", " ")] = None
     return list(names)
+
+
+def unicode_form(address: str) -> str:
+    """The address with its punycode labels (xn--, RFC 3492) decoded: what a look-alike domain really reads."""
+    if "xn--" not in address.lower():
+        return address
+    local, at, domain = address.rpartition("@")
+    labels = []
+    for label in domain.split("."):
+        try:
+            labels.append(label.encode("ascii").decode("idna") if label.lower().startswith("xn--") else label)
+        except UnicodeError:  # not valid punycode: shown as it is
+            labels.append(label)
+    return local + at + ".".join(labels)

@@ -90,3 +90,12 @@ def test_the_result_page_shows_no_warning_for_a_plain_address(client):
     response = client.post("/tools/diagnose/", {"text": chain.supplied_pem.decode(), "email": "alice@example.com"})
     assert response.status_code == 200
     assert "mixes" not in response.content.decode()
+
+
+def test_a_punycode_domain_is_judged_by_what_it_reads():
+    html = render("alice@xn--exmple-4nf.com")  # what a browser sends for alice@ex\u0430mple.com
+    assert "reads alice@ex\u0430mple.com" in html and "mixes Latin and Cyrillic letters" in html
+
+
+def test_a_plain_punycode_domain_gets_no_warning():
+    assert render("info@xn--bcher-kva.example") == "info@xn--bcher-kva.example"  # bücher: Latin only

@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from smimecenter.tools.scripts import is_mixed_script, scripts_in
+from smimecenter.tools.scripts import is_mixed_script, scripts_in, unicode_form
 from smimecenter.tools.text import group_hex, printable
 
 register = template.Library()
@@ -21,8 +21,10 @@ def address(value: object) -> SafeString:
     Every page that shows an address uses this filter, so a look-alike address never goes unremarked.
     """
     text = "" if value is None else str(value)
-    if not is_mixed_script(text):
+    readable = unicode_form(text)  # a punycode domain (xn--...) is judged by what it reads as
+    if not is_mixed_script(readable):
         return format_html("{}", printable(text))
-    return format_html('{} <strong class="mixed-script">(careful: this address mixes {} letters, which can '
-                       'look alike; check it letter by letter)</strong>', printable(text),
-                       " and ".join(scripts_in(text)))
+    reads_as = format_html(", which reads {}", printable(readable)) if readable != text else ""
+    return format_html('{} <strong class="mixed-script">(careful: this address{} mixes {} letters, which can '
+                       'look alike; check it letter by letter)</strong>', printable(text), reads_as,
+                       " and ".join(scripts_in(readable)))
