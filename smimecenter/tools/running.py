@@ -46,7 +46,8 @@ class OverWorkBudget(Exception):
         listed = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
         self.message = (f"Opening {listed} would take more work than one check may spend on password-protected "
                         "files (the work a file asks for is read before any of it is done), so nothing was "
-                        "checked. Check that file on its own, or export it again with a usual iteration count.")
+                        "checked. Export it again with a usual iteration count; if you sent several .p12 files, "
+                        "check them one at a time.")
         super().__init__(self.message)
 
 
