@@ -2,6 +2,9 @@
 
     .venv/bin/python tests/fuzz/fuzz_engine.py TARGET [libFuzzer options] CORPUS_DIR tests/fuzz/seeds
 
+libFuzzer writes what it finds into the FIRST directory: give a working one (make fuzz uses .fuzz/corpus/),
+never tests/fuzz/seeds alone.
+
 TARGET is diagnose, csr, pkcs12 or mime (tests/fuzz/targets.py). A crash is any exception that escapes,
 and also any reader or check failure the engine caught and logged: those lose part of a person's report.
 Copy an input that crashed into tests/fuzz/found/ with its fix: test_found_inputs.py runs it from then on.
