@@ -36,6 +36,13 @@ class RepeatCap(logging.Filter):
         self._counts: dict[tuple[str, int, str], int] = {}
         self._dropped: dict[tuple[str, int, str], int] = {}
 
+    def reset(self) -> None:
+        """Forget the counts: a new minute starts now (for tests, and after a log rotation)."""
+        with self._lock:
+            self._minute = -1
+            self._counts.clear()
+            self._dropped.clear()
+
     def filter(self, record: logging.LogRecord) -> bool:
         key = (record.name, record.levelno, str(record.msg))
         minute = int(time.monotonic() // 60)
