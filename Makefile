@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+FUZZ_STAMP := $(VENV)/.installed-fuzz
 
-.PHONY: run serve test bench bench-load lock-links clean
+.PHONY: run serve test bench bench-load fuzz lock-links clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(RUN_STAMP): $(BIN)/python requirements.txt
 $(TEST_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(TEST_STAMP)
+
+$(FUZZ_STAMP): $(TEST_STAMP) requirements-fuzz.txt
+	$(BIN)/pip install --quiet -r requirements-fuzz.txt
+	touch $(FUZZ_STAMP)
 
 run: $(RUN_STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -55,6 +60,19 @@ bench: $(TEST_STAMP)
 bench-load: $(TEST_STAMP)
 	bash -c 'set -euo pipefail; source .ci/deployed-stack; stack_install; trap stack_stop EXIT; stack_start; \
 	  $(BIN)/python bench/bench_load.py'
+
+# Coverage-guided fuzzing, niced: `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="diagnose mime"` runs each target
+# for that many seconds from the seeds in tests/fuzz/seeds/; the corpus grows in .fuzz/corpus/, and an input
+# that crashes lands in .fuzz/crashes/ (copy it to tests/fuzz/found/ with the fix: it becomes a test).
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= diagnose csr pkcs12 mime
+fuzz: $(FUZZ_STAMP)
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .fuzz/corpus/$$t .fuzz/crashes/$$t && \
+	  nice -n 19 $(BIN)/python tests/fuzz/fuzz_engine.py $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=.fuzz/crashes/$$t/ .fuzz/corpus/$$t tests/fuzz/seeds \
+	    || exit 1; \
+	done
 
 lock-links: $(RUN_STAMP)
 	DEBUG=true $(BIN)/python manage.py lock_links

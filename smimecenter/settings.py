@@ -6,6 +6,8 @@ in the README; the helpers in ``smimecenter.env`` reject malformed values.
 """
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "smimecenter.tools",
     "smimecenter.organisation",
     "smimecenter.operations",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smimecenter.urls"
@@ -202,6 +207,13 @@ if not DEBUG:
 DIAGNOSE_MAX_INPUT_BYTES = env_int("DIAGNOSE_MAX_INPUT_BYTES", 1024 * 1024, minimum=1024)
 DIAGNOSE_MAX_CERTIFICATES = env_int("DIAGNOSE_MAX_CERTIFICATES", 500, minimum=1)
 DIAGNOSE_MAX_PKCS12_ITERATIONS = env_int("DIAGNOSE_MAX_PKCS12_ITERATIONS", 1_000_000, minimum=1)
+# Key-derivation work one request may spend on .p12 files, every password try of every file together, in
+# units of one PBKDF2-HMAC-SHA-256 iteration (diagnostics/inputs/kdf_work.py); a million is under a second.
+DIAGNOSE_MAX_KDF_WORK = env_int("DIAGNOSE_MAX_KDF_WORK", 1_000_000, minimum=1)
+# Requests that may derive .p12 keys at the same moment on one machine (smimecenter/tools/kdf_slots.py).
+DIAGNOSE_KDF_SLOTS = env_int("DIAGNOSE_KDF_SLOTS", max(1, (os.cpu_count() or 2) // 2), minimum=1)
+# Seconds after which a diagnosis stops reading further inputs and says it took too long.
+DIAGNOSE_MAX_SECONDS = env_int("DIAGNOSE_MAX_SECONDS", 10, minimum=1)
 # PEM files of extra trust anchors (an organisation's private roots), comma-separated paths.
 DIAGNOSE_TRUST_FILES = env_list("DIAGNOSE_TRUST_FILES", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
@@ -221,9 +233,15 @@ LOGGING = {
         "json": {"()": "smimecenter.operations.log_format.JsonLineFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "filters": {"mask_secret_paths": {"()": "smimecenter.operations.request_log.MaskSecretPaths"}},
+    # Paths with tokens masked; one line per refused request, no traceback for expected refusals, no
+    # flood of one repeated line (smimecenter/logfilters.py).
+    "filters": {
+        "mask_secret_paths": {"()": "smimecenter.operations.request_log.MaskSecretPaths"},
+        "refusals_without_traceback": {"()": "smimecenter.logfilters.RefusalsWithoutTraceback"},
+        "repeat_cap": {"()": "smimecenter.logfilters.RepeatCap", "per_minute": 20},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["mask_secret_paths"]}},
+                             "filters": ["mask_secret_paths", "refusals_without_traceback", "repeat_cap"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         # One line per request at INFO, whatever the root level; REQUEST_LOG=false turns them off.
@@ -246,3 +264,21 @@ DIAGNOSE_MAX_FILES = env_int("DIAGNOSE_MAX_FILES", 20, minimum=1)
 # per SHARE_PURGE_INTERVAL_MINUTES (0: never), when someone creates a share.
 SHARE_LIFETIME_DAYS = env_int("SHARE_LIFETIME_DAYS", 30, minimum=1)
 SHARE_PURGE_INTERVAL_MINUTES = env_int("SHARE_PURGE_INTERVAL_MINUTES", 60, minimum=0)
+
+# --- Admin sign-in: repeated failures lock out (django-axes) -----------------------------------------
+# The admin decides which roots the site trusts, so guessing its password must not be cheap. After
+# ADMIN_SIGNIN_FAILURE_LIMIT failures for one account, or from one client address, sign-in is refused for
+# ADMIN_SIGNIN_LOCKOUT_MINUTES (each counted on its own: a spread-out guess at one account and one client
+# trying many accounts are both stopped). Failures are kept in the database, so all app servers agree.
+# Unlock early: `python manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS` (see the README).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False  # our own log line says a sign-in was refused; axes would log the name tried as well
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]  # kept masked in the failure records, like the password

@@ -9,8 +9,9 @@ from django.utils.safestring import SafeString, mark_safe
 from smimecenter.learn.glossary_terms import without_term_markup
 from smimecenter.learn.library import SECTIONS, Library
 
-_H2 = re.compile(r"<h2\b[^>]*>")
-_ID = re.compile(r'\s+id="[^"]*"')
+_H2 = re.compile(r"<h2\b[^<>]*>")
+# One space before each attribute, as the renderer writes them: a single character keeps the scan linear.
+_ID = re.compile(r' id="[^"]*"')
 _LOCAL_HREF = re.compile(r'href="#([^"]*)"')
 
 

@@ -53,7 +53,8 @@ _JOINERS = str.maketrans("", "", "#/.'’-")
 _UNVERIFIED_NOTE = re.compile(
     r'<div class="admonition [a-z]+">\s*<p class="admonition-title">Not verified</p>.*?</div>'
     r'|<div class="admonition unverified">.*?</div>', re.S)
-_BLOCK_OR_TAG = re.compile(r"(</?(?:p|div|li|ul|ol|pre|table|tr|td|th|h[1-6]|blockquote|br)\b[^>]*>)|<[^>]*>")
+# A tag ends before the next "<" (the renderer escapes "<" in text and attributes): each scan stops there.
+_BLOCK_OR_TAG = re.compile(r"(</?(?:p|div|li|ul|ol|pre|table|tr|td|th|h[1-6]|blockquote|br)\b[^<>]*>)|<[^<>]*>")
 
 
 def _plain_text(html: str) -> str:

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 
-PEM_CERTIFICATE = re.compile(
-    r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----")
+from smimecenter.diagnostics.inputs.pem import find_blocks, normalise
+
 PRIVATE_KEY_MARKER = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
@@ -33,7 +33,8 @@ def read_anchor(text: str) -> ParsedAnchor:
         # A root's private key must never leave the CA; refuse rather than store it.
         raise AnchorProblem("This text contains a private key. Paste only the root certificate "
                             "(-----BEGIN CERTIFICATE-----), and keep the key where it was.")
-    blocks = PEM_CERTIFICATE.findall(text or "")
+    # The engine's PEM scanner only moves forward: pasted text costs linear time whatever it holds.
+    blocks = [block for block in find_blocks(normalise(text or "")) if block.label == "CERTIFICATE"]
     if not blocks:
         raise AnchorProblem("No certificate found. Paste the root certificate in PEM form, from "
                             "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.")
@@ -42,7 +43,7 @@ def read_anchor(text: str) -> ParsedAnchor:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            certificate = x509.load_pem_x509_certificate(blocks[0].encode("ascii"))
+            certificate = x509.load_der_x509_certificate(blocks[0].data or b"")
             certificate.extensions
     except ValueError:
         raise AnchorProblem("The certificate could not be read: the PEM block is damaged or incomplete. "

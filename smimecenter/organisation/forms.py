@@ -11,7 +11,7 @@ from django.utils import timezone
 from smimecenter.organisation import places
 from smimecenter.organisation.logo import MAX_LOGO_BYTES, Logo, LogoProblem, read_logo
 from smimecenter.organisation.models import Organisation, OrganisationNote, ReadingList, ReadingListItem
-from smimecenter.organisation.sharing import MAX_SHARED_CERTIFICATES, certificates_in_pem_text
+from smimecenter.organisation.sharing import NothingToShare, read_offer
 
 
 class PlaceChoiceField(forms.ChoiceField):
@@ -130,22 +130,20 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ShareForm(forms.Form):
-    """What the "share this result" offer posts back: public certificates, the address, the time."""
+    """What the "share this result" offer posts back: the server's own signed offer, nothing else.
 
-    certificates = forms.CharField(widget=forms.HiddenInput, max_length=MAX_SHARED_CERTIFICATES * 16_000)
-    email = forms.CharField(widget=forms.HiddenInput, required=False, max_length=320)
-    diagnosed_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    Certificates, address and check time are taken from the signed offer; anything else posted is ignored.
+    """
 
-    def clean_certificates(self) -> list[bytes]:
-        found = certificates_in_pem_text(self.cleaned_data["certificates"])
-        if not found:
-            raise ValidationError("No certificate came with the request, so there is nothing to share.")
-        if len(found) > MAX_SHARED_CERTIFICATES:
-            raise ValidationError(f"A share link holds at most {MAX_SHARED_CERTIFICATES} certificates.")
-        return found
+    offer = forms.CharField(widget=forms.HiddenInput, max_length=200_000,
+                            error_messages={"required": "The request to create a share link was incomplete."})
 
-    def clean_diagnosed_at(self) -> dt.datetime:
-        return self.cleaned_data.get("diagnosed_at") or timezone.now()
+    def clean_offer(self) -> tuple[list[bytes], str | None, dt.datetime]:
+        try:
+            certificates, email, diagnosed_at = read_offer(self.cleaned_data["offer"])
+        except NothingToShare as problem:
+            raise ValidationError(str(problem)) from None
+        return certificates, email, min(diagnosed_at, timezone.now())
 
 
 class AddToReadingListForm(forms.Form):

@@ -2,11 +2,14 @@
 
 A share holds the public certificates (re-encoded from parsed certificates, so nothing that rode
 along in the pasted text survives), the address the person typed, and when they ran the check.
+All three come from a signed offer the server wrote on the result page (Django's signing, with a
+timestamp): a share stores only what the server itself saw, never free text posted to /share/.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
-import re
 import secrets
 import warnings
 
@@ -14,9 +17,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from smimecenter.diagnostics.inputs.pem import find_blocks, normalise
 from smimecenter.organisation.models import SharedDiagnosis, hash_delete_token
 
 DEFAULT_LIFETIME_DAYS = 30
@@ -27,7 +32,9 @@ PURGE_MARK_KEY = "organisation:shares:last-purge"
 # client cannot fill the database. A token bucket in Django's cache, like the certificate check's own limit.
 SHARES_PER_CLIENT_PER_HOUR = 20
 
-_PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s+([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----")
+OFFER_SALT = "smimecenter.organisation.share-offer"
+# How long a result page's offer can still be turned into a share: a day covers a page left open overnight.
+OFFER_MAX_AGE = dt.timedelta(days=1)
 
 
 class NothingToShare(ValueError):
@@ -39,20 +46,58 @@ def lifetime() -> dt.timedelta:
 
 
 def certificates_in_pem_text(text: str) -> list[bytes]:
-    """DER of each certificate in `text`, in order and without duplicates; everything else is dropped."""
+    """DER of each certificate in `text`, in order and without duplicates; everything else is dropped.
+
+    Uses the engine's PEM scanner, which only moves forward: hostile text costs linear time.
+    """
+    return _certificates_only(block.data for block in find_blocks(normalise(text or ""))
+                              if block.label == "CERTIFICATE" and block.data)
+
+
+def _certificates_only(candidates) -> list[bytes]:
+    """Each candidate that parses as a certificate, re-encoded (so nothing else rides along), once."""
     found: list[bytes] = []
-    for match in _PEM_CERTIFICATE.finditer(text or ""):
-        block = match.group(0)
+    for data in candidates:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-                certificate = x509.load_pem_x509_certificate(block.encode("ascii"))
+                der = x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
         except ValueError:
             continue
-        der = certificate.public_bytes(Encoding.DER)
         if der not in found:
             found.append(der)
     return found
+
+
+def offer_token(certificates_der: list[bytes], email: str | None, checked_at: dt.datetime | str | None) -> str:
+    """The signed offer a result page embeds: the certificates, address and check time the server saw."""
+    if isinstance(checked_at, str):
+        checked_at = dt.datetime.fromisoformat(checked_at.replace("Z", "+00:00")) if checked_at else None
+    moment = checked_at or timezone.now()
+    payload = {"c": [base64.b64encode(der).decode("ascii") for der in certificates_der[:MAX_SHARED_CERTIFICATES]],
+               "e": (email or "")[:320], "t": moment.isoformat()}
+    return signing.dumps(payload, salt=OFFER_SALT, compress=True)
+
+
+def read_offer(token: str) -> tuple[list[bytes], str | None, dt.datetime]:
+    """Certificates (DER), address and check time from an offer; NothingToShare when it is not ours or too old."""
+    try:
+        payload = signing.loads(token, salt=OFFER_SALT, max_age=OFFER_MAX_AGE)
+    except signing.SignatureExpired:
+        raise NothingToShare("This result is more than a day old. Run the check again, then share the new "
+                             "result.") from None
+    except signing.BadSignature:
+        raise NothingToShare("The share request did not come from a result page of this site, so there is "
+                             "nothing to share.") from None
+    try:
+        certificates = _certificates_only(base64.b64decode(item, validate=True) for item in payload["c"])
+        diagnosed_at = dt.datetime.fromisoformat(payload["t"])
+        email = str(payload["e"]) or None
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        raise NothingToShare("The share request could not be read.") from None
+    if not certificates:
+        raise NothingToShare("No certificate came with the request, so there is nothing to share.")
+    return certificates, email, diagnosed_at
 
 
 def _pem_of(certificates_der: list[bytes]) -> str:

@@ -75,8 +75,7 @@ def share_create(request: HttpRequest) -> HttpResponse:
         response = render(request, "organisation/share_problem.html", {"form": form}, status=400)
         response["Cache-Control"] = "no-store"
         return response
-    share, delete_token = create_share(form.cleaned_data["certificates"], form.cleaned_data["email"] or None,
-                                       form.cleaned_data["diagnosed_at"])
+    share, delete_token = create_share(*form.cleaned_data["offer"])
     share_url = request.build_absolute_uri(share.get_absolute_url())
     back = request.POST.get("back", "")
     response = render(request, "organisation/share_created.html", {

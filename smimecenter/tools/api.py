@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
-from .running import BadTrustAnchor, run_diagnosis
+from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .uploads import MalformedBody, content_length, read_form_body
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,10 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(400, "invalid_body", str(problem))
     except BadTrustAnchor as problem:
         return error(400, "bad_trust_anchor", str(problem))
+    except OverWorkBudget as problem:
+        return error(413, "over_work_budget", problem.message)
+    except KdfBusy as problem:
+        return error(503, "busy", problem.message, Retry_After=str(KdfBusy.RETRY_AFTER_SECONDS))
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
         logger.error("diagnosis failed: %s", type(problem).__name__)
         return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")
@@ -102,6 +106,8 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("invalid_json", "The body is not valid JSON.") from None
+    except RecursionError:  # the decoder recurses once per level; our document is two levels deep
+        raise BadRequest("invalid_json", "The body nests too deeply; send one flat JSON object.") from None
     if not isinstance(document, dict):
         raise BadRequest("invalid_json", "The body must be a JSON object.")
     unknown = sorted(set(document) - {"text", "files", "email", "password", "trust"})
@@ -122,7 +128,8 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
             validate_email(email)
         except ValidationError:
             raise BadRequest("invalid_field", "email: enter a valid email address.") from None
-    return DiagnosisRequest(inputs=inputs, email=email or None,
+    names = (["text"] if text and text.strip() else []) + [f"files[{index}]" for index in range(len(files))]
+    return DiagnosisRequest(inputs=inputs, names=names, email=email or None,
                             password=_optional_string(document, "password") or None, trust=trust)
 
 
@@ -130,6 +137,15 @@ def _optional_string(document: dict, name: str) -> str | None:
     value = document.get(name)
     if value is not None and not isinstance(value, str):
         raise BadRequest("invalid_field", f"{name}: must be a string.")
+    return _unicode(value, name) if value is not None else None
+
+
+def _unicode(value: str, where: str) -> str:
+    """JSON can carry lone surrogates (\\ud800), which are not text and cannot become UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("invalid_field", f"{where}: holds characters that are not valid Unicode.") from None
     return value
 
 
@@ -139,7 +155,7 @@ def _string_list(document: dict, name: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise BadRequest("invalid_field", f"{name}: must be a list of strings.")
-    return value
+    return [_unicode(item, f"{name}[{index}]") for index, item in enumerate(value)]
 
 
 def _base64(value: str, where: str) -> bytes:

@@ -5,6 +5,7 @@ page's upload handler), the engine gets bytes, and every result page is marked n
 """
 from __future__ import annotations
 
+import logging
 import shlex
 
 from django import forms
@@ -13,19 +14,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.checks.csr import csr_findings
 from smimecenter.diagnostics.csr_check import examine, summarise
 from smimecenter.diagnostics.inputs import read_inputs
 
-from .forms import TooLarge
+from .forms import BoundedCharField, BoundedEmailField, DiagnosisRequest, TooLarge, upload_name
 from .ratelimit import over_limit, retry_after_seconds
 from .results import RESULT_LIFETIME_SECONDS, keep_page, kept_page
-from .running import engine_limits, site_trust_stores
+from .running import KdfBusy, OverWorkBudget, engine_limits, run_diagnosis
+from .safety import answers_plainly
 from .text import printable
-from .uploads import read_form_body
+from .uploads import MalformedBody, read_form_body
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 200_000  # characters of pasted text; the byte ceiling is enforced by read_form_body
 
@@ -39,10 +43,10 @@ class Pkcs12Form(forms.Form):
 
 
 class CsrForm(forms.Form):
-    text = forms.CharField(label="Paste your request (CSR)", required=False, max_length=MAX_TEXT,
+    text = BoundedCharField(label="Paste your request (CSR)", required=False, max_length=MAX_TEXT,
                            widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}))
     file = forms.FileField(label="Or choose a .csr / .req file", required=False)
-    email = forms.EmailField(label="The address the certificate is for (optional)", required=False,
+    email = BoundedEmailField(label="The address the certificate is for (optional)", required=False,
                              max_length=320)
 
     def clean(self) -> dict:
@@ -53,7 +57,7 @@ class CsrForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    text = forms.CharField(label="Paste your certificate (and its chain)", required=False, max_length=MAX_TEXT,
+    text = BoundedCharField(label="Paste your certificate (and its chain)", required=False, max_length=MAX_TEXT,
                            widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}))
     file = forms.FileField(label="Or choose a certificate file", required=False)
     lint = forms.BooleanField(label="Run the Baseline Requirements linter (pkilint); takes a moment the first time",
@@ -67,14 +71,20 @@ class ComplianceForm(forms.Form):
 
 
 def _inputs(form: forms.Form) -> list[bytes]:
-    inputs = []
+    return _request(form).inputs
+
+
+def _request(form: forms.Form, password: str | None = None) -> DiagnosisRequest:
+    request = DiagnosisRequest(password=password)
     text = form.cleaned_data.get("text", "")
     if text.strip():
-        inputs.append(text.encode("utf-8"))
+        request.inputs.append(text.encode("utf-8"))
+        request.names.append("the pasted text")
     upload = form.cleaned_data.get("file")
     if upload:
-        inputs.append(upload.read())
-    return inputs
+        request.inputs.append(upload.read())
+        request.names.append(upload_name(upload))
+    return request
 
 
 def _page(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -109,6 +119,8 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
         read_form_body(request)
     except TooLarge as problem:
         return _page(request, template, {"form": form, "problem": problem.message}, status=413)
+    except MalformedBody as problem:
+        return _page(request, template, {"form": form, "problem": str(problem)}, status=400)
     if over_limit(request):
         # What was pasted or typed comes back in the form (never a password; files cannot be put back).
         typed = (forms.Textarea, forms.TextInput, forms.EmailInput)
@@ -123,16 +135,13 @@ def _refusal(request: HttpRequest, template: str, form: forms.Form) -> HttpRespo
     return None
 
 
-def _stores() -> list:
-    """The anchors this site trusts besides Mozilla's (the organisation's and DIAGNOSE_TRUST_FILES)."""
-    return site_trust_stores()
-
-
 # --- PKCS#12 inspector ---------------------------------------------------------------------------
 
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def pkcs12_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/pkcs12.html", {"form": Pkcs12Form()})
@@ -145,10 +154,15 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     form = Pkcs12Form(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "expert/pkcs12.html", {"form": form}, status=400)
-    data = form.cleaned_data["file"].read()
-    password = form.cleaned_data["password"] or None
-    extra = _stores()
-    report = diagnose([data], password=password, trust=extra or None, limits=engine_limits()).to_dict()
+    try:
+        report = run_diagnosis(_request(form, form.cleaned_data["password"] or None)).to_dict()
+    except OverWorkBudget as problem:
+        return _page(request, "expert/pkcs12.html", {"form": Pkcs12Form(), "problem": problem.message}, status=413)
+    except KdfBusy as problem:
+        response = _page(request, "expert/pkcs12.html", {"form": Pkcs12Form(), "problem": problem.message},
+                         status=503)
+        response["Retry-After"] = str(KdfBusy.RETRY_AFTER_SECONDS)
+        return response
     name = form.cleaned_data["file"].name
     quoted = _quoted_file_name(name)
     files = [dict(file, repackage=_own_commands(file.get("repackage") or (), quoted, number))
@@ -188,6 +202,8 @@ def _own_address(findings: list[dict], email: str | None) -> list[dict]:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def csr_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/csr.html", {"form": CsrForm()})
@@ -202,16 +218,22 @@ def _csr_result(request: HttpRequest) -> HttpResponse:
         return _page(request, "expert/csr.html", {"form": form}, status=400)
     email = form.cleaned_data.get("email") or None
     parsed = read_inputs(_inputs(form), limits=engine_limits())
-    requests = []
+    requests, unreadable = [], 0
     for request_object in parsed.csrs:
-        summary = summarise(request_object)
-        problems = examine(request_object, email=email, summary=summary)
-        findings = _own_address([f.to_dict() for f in csr_findings(request_object, problems=problems)], email)
+        try:
+            summary = summarise(request_object)
+            problems = examine(request_object, email=email, summary=summary)
+            findings = _own_address([f.to_dict() for f in csr_findings(request_object, problems=problems)], email)
+        except Exception as problem:  # a part cryptography decodes only on use; the other requests still count
+            logger.warning("csr check could not read a request: %s", type(problem).__name__)
+            unreadable += 1
+            continue
         requests.append({"summary": summary.to_dict(), "findings": findings,
                          "status": _status(findings)})
-    found_instead = [] if requests else sorted({_found(e) for e in parsed.events if _found(e)} |
-                                               ({"a certificate"} if parsed.certificates else set()))
-    return _redirect_to_result("csr", {"requests": requests, "checked": True, "found_instead": found_instead})
+    found_instead = [] if requests or unreadable else sorted(
+        {_found(e) for e in parsed.events if _found(e)} | ({"a certificate"} if parsed.certificates else set()))
+    return _redirect_to_result("csr", {"requests": requests, "checked": True, "found_instead": found_instead,
+                                       "unreadable": unreadable})
 
 
 def _found(event) -> str:
@@ -230,6 +252,8 @@ def _status(findings: list[dict]) -> str:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()  # an error report must never carry what was sent (the .p12 password above all)
+@answers_plainly
 def compliance_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "expert/compliance.html", {"form": ComplianceForm()})
@@ -242,9 +266,11 @@ def _compliance_result(request: HttpRequest) -> HttpResponse:
     form = ComplianceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "expert/compliance.html", {"form": form}, status=400)
-    extra = _stores()
-    report = diagnose(_inputs(form), trust=extra or None, limits=engine_limits(),
-                      compliance=bool(form.cleaned_data.get("lint"))).to_dict()
+    try:
+        report = run_diagnosis(_request(form), compliance=bool(form.cleaned_data.get("lint"))).to_dict()
+    except (OverWorkBudget, KdfBusy) as problem:
+        return _page(request, "expert/compliance.html", {"form": form, "problem": problem.message},
+                     status=413 if isinstance(problem, OverWorkBudget) else 503)
     leaf = next((c for c in report["certificates"] if c.get("role") == "leaf"), None)
     return _redirect_to_result("compliance", {
         "checked": True, "leaf": leaf, "summary": report["summary"], "status": report["status"],

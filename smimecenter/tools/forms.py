@@ -37,10 +37,44 @@ class DiagnosisRequest:
     email: str | None = None
     password: str | None = None
     trust: list[bytes] = field(default_factory=list)
+    # What a person calls each input ("alice.p12", "the pasted text"), in the order of `inputs`.
+    names: list[str] = field(default_factory=list)
+
+    def name_of(self, origin: str) -> str:
+        """The person's name for an engine origin ("the input", "input 2", "input 2, attachment x.p12")."""
+        head = origin.split(",", 1)[0]
+        if head == "the input":
+            index = 0
+        elif head.startswith("input ") and head[6:].isdigit():
+            index = int(head[6:]) - 1
+        else:
+            return origin
+        return self.names[index] + origin[len(head):] if index < len(self.names) else origin
 
     @property
     def size(self) -> int:
         return sum(len(item) for item in self.inputs) + sum(len(item) for item in self.trust)
+
+
+class EchoesAtMostMaxLength:
+    """A field that, shown again after an error, gives back at most max_length characters of what was sent.
+
+    A 1 MB value in a 320-character field must not come back whole in the page (nor grow every retry).
+    """
+
+    max_length: int | None
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return data[: self.max_length] if self.max_length and isinstance(data, str) else data
+
+
+class BoundedEmailField(EchoesAtMostMaxLength, forms.EmailField):
+    pass
+
+
+class BoundedCharField(EchoesAtMostMaxLength, forms.CharField):
+    pass
 
 
 class TooLarge(Exception):
@@ -70,6 +104,12 @@ def check_limits(*, size: int, files: int) -> None:
         raise TooLarge(f"That is {files} files; the check reads at most {settings.DIAGNOSE_MAX_FILES} at once.")
 
 
+def upload_name(upload: UploadedFile) -> str:
+    """A file's name as its sender gave it, shortened: it is shown back in messages."""
+    name = (upload.name or "the file").strip()
+    return f"“{name[:60]}…”" if len(name) > 60 else f"“{name}”"
+
+
 class DiagnoseForm(forms.Form):
     text = forms.CharField(
         label="Paste a certificate, a chain or a signed email", required=False, strip=False,
@@ -84,7 +124,7 @@ class DiagnoseForm(forms.Form):
         help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx or .eml; several at once are fine.",
         widget=MultipleFileInput(attrs={"aria-describedby": "file-help"}),
     )
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="The address you send from (optional)", required=False, max_length=320,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-help"}),
         help_text="We check that the certificate names it.",
@@ -118,9 +158,12 @@ class DiagnoseForm(forms.Form):
         declared = len(text.encode("utf-8")) + sum(f.size or 0 for f in (*uploads, *anchors))
         check_limits(size=declared, files=len(uploads) + len(anchors))
         inputs = [text.encode("utf-8")] if text.strip() else []
+        names = ["the pasted text"] if text.strip() else []
         inputs += [upload.read() for upload in uploads]
+        names += [upload_name(upload) for upload in uploads]
         request = DiagnosisRequest(
             inputs=inputs,
+            names=names,
             email=cleaned.get("email") or None,
             password=cleaned.get("password") or None,
             trust=[anchor.read() for anchor in anchors],

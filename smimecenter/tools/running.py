@@ -7,10 +7,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from smimecenter.diagnostics.inputs import Limits
+from smimecenter.diagnostics.engine import diagnose_parsed, trust_stores
+from smimecenter.diagnostics.inputs import Limits, read_inputs
+from smimecenter.diagnostics.inputs.events import PKCS12_BUSY, PKCS12_OVER_BUDGET
+from smimecenter.diagnostics.report import Report
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
+from .kdf_slots import kdf_slot
 
 # Lower case: it is read inside sentences ("trusted for email by your organisation's root").
 ORGANISATION_ROOT_NAME = "your organisation's root"
@@ -22,11 +26,40 @@ class BadTrustAnchor(ValueError):
     """A root certificate uploaded as a trust anchor could not be read; the message is for a person."""
 
 
+class KdfBusy(Exception):
+    """Every key-derivation slot of the machine is busy: the answer is a 503 asking to try again shortly."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, names: list[str]) -> None:
+        self.message = (f"Other checks are opening password-protected files right now, so {' and '.join(names)} "
+                        f"could not be opened. Send the check again in a few seconds.")
+        super().__init__(self.message)
+
+
+class OverWorkBudget(Exception):
+    """Opening the request's .p12 files would take more key-derivation work than one request may spend.
+
+    The answer is a 413 naming the files: the request as sent cannot be checked, a smaller one can.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        listed = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        self.message = (f"Opening {listed} would take more work than one check may spend on password-protected "
+                        "files (the work a file asks for is read before any of it is done), so nothing was "
+                        "checked. Export it again with a usual iteration count; if you sent several .p12 files, "
+                        "check them one at a time.")
+        super().__init__(self.message)
+
+
 def engine_limits() -> Limits:
     return Limits(
         max_input_bytes=settings.DIAGNOSE_MAX_INPUT_BYTES,
         max_certificates=settings.DIAGNOSE_MAX_CERTIFICATES,
         max_pkcs12_iterations=settings.DIAGNOSE_MAX_PKCS12_ITERATIONS,
+        max_kdf_work=settings.DIAGNOSE_MAX_KDF_WORK,
+        max_seconds=settings.DIAGNOSE_MAX_SECONDS,
+        kdf_slot=kdf_slot,
     )
 
 
@@ -65,10 +98,21 @@ def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
     return stores
 
 
-def run_diagnosis(request: DiagnosisRequest):
-    """The engine's Report for one request. Raises BadTrustAnchor for an unreadable uploaded root."""
-    from smimecenter.diagnostics import diagnose
+def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Report:
+    """The engine's Report for one request.
 
-    return diagnose(request.inputs, email=request.email, password=request.password,
-                    trust=trust_for(request) or None, limits=engine_limits())
+    Raises BadTrustAnchor for an unreadable uploaded root, OverWorkBudget when a .p12 file could not be
+    opened within the request's key-derivation budget (engine_limits().max_kdf_work), KdfBusy when every
+    key-derivation slot of the machine was taken.
+    """
+    stores = trust_stores(trust_for(request))
+    parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
+    over = [event.details["origin"] for event in parsed.events if event.code == PKCS12_OVER_BUDGET]
+    if over:
+        raise OverWorkBudget([request.name_of(str(origin)) for origin in over])
+    busy = [event.details["origin"] for event in parsed.events if event.code == PKCS12_BUSY]
+    if busy:
+        raise KdfBusy([request.name_of(str(origin)) for origin in busy])
+    return diagnose_parsed(parsed, email=request.email, stores=stores, public_store=stores[0], at=None,
+                           compliance=compliance)
 

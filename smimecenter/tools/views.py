@@ -22,7 +22,8 @@ from .learn_links import with_learning
 from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
-from .running import BadTrustAnchor, run_diagnosis
+from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
+from .safety import answers_plainly
 from .uploads import MalformedBody, read_form_body
 
 
@@ -66,6 +67,7 @@ def _wait_page(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @sensitive_post_parameters()  # an error report must never carry what was sent
 @require_http_methods(["GET", "HEAD", "POST"])
+@answers_plainly
 def diagnose_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         prefill = {"email": request.GET.get("email", "")[:320]}
@@ -97,6 +99,12 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     except BadTrustAnchor as problem:
         form.add_error("trust", str(problem))
         return _form_page(request, form, status=400)
+    except OverWorkBudget as problem:
+        return _problem_page(request, title="That is more work than one check may do", message=problem.message,
+                             status=413)
+    except KdfBusy as problem:
+        return _problem_page(request, title="Please try again in a few seconds", message=problem.message,
+                             status=503, headers={"Retry-After": str(KdfBusy.RETRY_AFTER_SECONDS)})
     token = keep_result(report.to_dict(), email=diagnosis.email or "", reading_list=request.POST.get("list", ""))
     # 303: the browser asks for the result with GET, so Back and refresh never send the form again.
     return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)

@@ -180,14 +180,15 @@ def _sequence(elements: list[bytes]) -> bytes:
     return b"\x30" + (bytes([len(body)]) if len(body) < 128 else bytes([0x80 | len(length)]) + length) + body
 
 
-def test_it_refuses_a_file_whose_parts_together_cost_too_much(chain):
+def test_a_crowd_of_cheap_parts_is_charged_part_by_part_to_the_budget(chain):
     data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, password=b"pw", iterations=3000)
-    limits = Limits(max_pkcs12_iterations=3000)
+    limits = Limits(max_pkcs12_iterations=3000, max_kdf_work=30_000)
     assert codes_of(read_inputs([data], password="pw", limits=limits)) == []
     parsed = read_inputs([with_parts_repeated(data, 4)], password="pw", limits=limits)
-    assert codes_of(parsed) == [codes.PKCS12_TOO_EXPENSIVE]
-    assert parsed.events[0].details["where"] == "all parts together"
-    assert parsed.events[0].details["limit"] == 4 * 3000
+    assert codes_of(parsed) == [codes.PKCS12_OVER_BUDGET]
+    # 6 encrypted parts at 3000 PBKDF2-SHA256 iterations, twice each, and the MAC
+    assert parsed.events[0].details["work"] > 6 * 2 * 3000
+    assert parsed.events[0].details["budget"] == 30_000
 
 
 def test_it_reads_a_pem_armoured_pkcs12(chain):

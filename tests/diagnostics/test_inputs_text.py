@@ -237,7 +237,7 @@ def test_it_reads_pem_with_an_openssl_trusted_certificate_label(chain):
 def test_every_event_code_is_documented():
     for code in codes.ALL_CODES:
         assert code.count(".") == 1
-    assert len(set(codes.ALL_CODES)) == 16
+    assert len(set(codes.ALL_CODES)) == 20
 
 
 def test_the_defaults_of_the_limits_follow_the_contract():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import time
 from html import unescape
 
 import pytest
@@ -19,7 +20,8 @@ from django.utils import timezone
 from smimecenter.diagnostics import diagnose
 from smimecenter.diagnostics.inputs import read_inputs
 from smimecenter.organisation.models import SharedDiagnosis
-from smimecenter.organisation.sharing import certificates_in_pem_text, create_share, purge_now_and_then
+from smimecenter.organisation.sharing import (certificates_in_pem_text, create_share, offer_token,
+                                              purge_now_and_then)
 from tests.diagnostics.builders import make_chain, make_leaf, pem, pkcs12_bytes, private_key_pem
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +59,20 @@ def _secret_needles(*keys) -> list[bytes]:
     return needles
 
 
+def _hidden_fields(html: str) -> dict[str, str]:
+    return {name: unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', html, re.S)}
+
+
 def _share_offer_fields(report, cards, email: str) -> dict[str, str]:
     """Render the offer the result page includes, and read the hidden fields a browser would post."""
     html = render_to_string("organisation/share_offer.html",
                             {"report": report.to_dict(), "certificates": cards, "email": email, "csrf_token": "x"})
-    return {name: unescape(value) for name, value in
-            re.findall(r'<input type="hidden" name="(certificates|email|diagnosed_at)" value="([^"]*)"', html, re.S)}
+    return _hidden_fields(html)
+
+
+def _offer(*certificates_der: bytes, email: str | None = None, at: dt.datetime | None = None) -> dict[str, str]:
+    return {"offer": offer_token(list(certificates_der), email, at or timezone.now())}
 
 
 def test_a_share_made_from_a_p12_a_pasted_key_and_an_email_stores_nothing_secret(client: Client) -> None:
@@ -81,15 +91,17 @@ def test_a_share_made_from_a_p12_a_pasted_key_and_an_email_stores_nothing_secret
               "data": {"sha256": s.certificate.fingerprint(hashes.SHA256()).hex()}}
              for s in parsed.certificates]
     fields = _share_offer_fields(report, cards, "alice@example.com")
-    assert fields["email"] == "alice@example.com"
+    assert set(fields) - {"csrfmiddlewaretoken"} == {"offer", "back"}  # back: the result page's own address, for the way back
     # A page that posted more than it should (a key, the password, the message) must not get it stored.
-    fields["certificates"] += private_key_pem(chain.leaf.key).decode() + PASSWORD + MESSAGE_BODY
+    fields.update({"certificates": private_key_pem(chain.leaf.key).decode() + PASSWORD + MESSAGE_BODY,
+                   "email": MESSAGE_BODY})
 
     response = client.post("/share/", fields)
 
     assert response.status_code == 200
     share = SharedDiagnosis.objects.get()
     assert certificates_in_pem_text(share.certificates_pem) == [chain.leaf.der, chain.intermediate.der]
+    assert share.email == "alice@example.com"
     stored = _every_stored_value()
     # The scan does see what was stored: the certificate is there in PEM form.
     assert any(base64.b64encode(chain.leaf.der)[70:120] in value for value in stored)
@@ -130,16 +142,47 @@ def test_creating_a_share_needs_a_post(client: Client) -> None:
 
 
 def test_a_post_without_any_certificate_is_refused_plainly(client: Client) -> None:
-    response = client.post("/share/", {"certificates": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"})
+    response = client.post("/share/", _offer())
     assert response.status_code == 400
     assert b"nothing to share" in response.content
     assert not SharedDiagnosis.objects.exists()
 
 
+def test_free_text_posted_to_share_is_never_stored(client: Client) -> None:
+    """Certificates, address and time posted as plain fields, without a signed offer, are refused."""
+    chain = make_chain()
+    response = client.post("/share/", {"certificates": chain.supplied_pem.decode(), "email": "mallory@example.com",
+                                       "diagnosed_at": "2020-01-01T00:00:00Z"})
+    assert response.status_code == 400
+    assert "incomplete" in response.content.decode()
+    assert not SharedDiagnosis.objects.exists()
+
+
+def test_a_changed_offer_is_refused(client: Client) -> None:
+    chain = make_chain()
+    offer = _offer(chain.leaf.der, email="alice@example.com")["offer"]
+    payload, _, signature = offer.rpartition(":")
+    tampered = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1] + ":" + signature
+    response = client.post("/share/", {"offer": tampered})
+    assert response.status_code == 400
+    assert "did not come from a result page" in response.content.decode()
+    assert not SharedDiagnosis.objects.exists()
+
+
+def test_an_offer_older_than_a_day_is_refused(client: Client, monkeypatch) -> None:
+    chain = make_chain()
+    offer = _offer(chain.leaf.der)
+    later = time.time() + 2 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post("/share/", offer)
+    assert response.status_code == 400
+    assert "more than a day old" in response.content.decode()
+
+
 def test_the_creator_gets_the_link_and_a_delete_link_once(client: Client) -> None:
     chain = make_chain()
-    response = client.post("/share/", {"certificates": chain.supplied_pem.decode(), "email": "alice@example.com",
-                                       "diagnosed_at": "2026-11-01T10:00:00Z"})
+    response = client.post("/share/", _offer(chain.leaf.der, chain.intermediate.der, email="alice@example.com",
+                                             at=dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)))
     share = SharedDiagnosis.objects.get()
     body = response.content.decode()
     assert f"http://testserver/share/{share.token}/" in body
@@ -220,8 +263,8 @@ def test_only_certificates_survive_from_posted_text() -> None:
 def test_one_client_cannot_create_shares_without_end(client: Client) -> None:
     from smimecenter.organisation.sharing import SHARES_PER_CLIENT_PER_HOUR
 
-    certificate = make_chain().leaf.pem.decode()
-    statuses = [client.post("/share/", {"certificates": certificate}).status_code
+    offer = _offer(make_chain().leaf.der)
+    statuses = [client.post("/share/", offer).status_code
                 for _ in range(SHARES_PER_CLIENT_PER_HOUR + 1)]
     assert statuses[:-1] == [200] * SHARES_PER_CLIENT_PER_HOUR
     assert statuses[-1] == 429
@@ -239,8 +282,7 @@ def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Clie
     context = result_context(run_diagnosis(request))
     context.update({"email": "alice@example.com", "csrf_token": "x"})
     html = render_to_string("organisation/share_offer.html", context)
-    fields = {name: unescape(value) for name, value in
-              re.findall(r'<input type="hidden" name="(certificates|email|diagnosed_at)" value="([^"]*)"', html, re.S)}
+    fields = _hidden_fields(html)
     assert "2 public certificates" in html
     assert "PRIVATE KEY" not in html
     client.post("/share/", fields)
@@ -251,7 +293,7 @@ def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Clie
 
 def test_the_created_page_offers_copy_buttons_an_email_and_the_way_back(client: Client) -> None:
     back = "/tools/diagnose/result/" + "A" * 43 + "/"
-    body = client.post("/share/", {"certificates": make_chain().supplied_pem.decode(), "back": back}).content.decode()
+    body = client.post("/share/", {**_offer(make_chain().leaf.der), "back": back}).content.decode()
     share = SharedDiagnosis.objects.get()
     assert 'data-copy-target="share-url" hidden' in body and 'data-copy-target="delete-url" hidden' in body
     mailto = re.search(r'href="(mailto:[^"]+)"', body).group(1)
@@ -262,5 +304,5 @@ def test_the_created_page_offers_copy_buttons_an_email_and_the_way_back(client: 
 
 def test_the_way_back_leads_only_to_a_result_of_this_site(client: Client) -> None:
     for back in ("https://evil.example/", "//evil.example/tools/diagnose/result/" + "A" * 43 + "/", "javascript:alert(1)"):
-        body = client.post("/share/", {"certificates": make_chain().supplied_pem.decode(), "back": back}).content.decode()
+        body = client.post("/share/", {**_offer(make_chain().leaf.der), "back": back}).content.decode()
         assert "Back to your result" not in body and "evil" not in body and "javascript:" not in body

@@ -54,6 +54,18 @@ def run_checks(context: CheckContext) -> list[Finding]:
     for check in registered_checks():
         try:
             findings.extend(describe(observation, context.facts) for observation in check(context))
-        except Exception:
-            logger.exception("check %s failed", getattr(check, "__name__", check))
+        except Exception as problem:
+            # One line, no traceback and nothing of the input: a crafted certificate must not flood the log.
+            logger.error("check %s failed: %s at %s", getattr(check, "__name__", check), type(problem).__name__,
+                         _where(problem))
     return sorted(findings, key=lambda finding: finding.severity.rank)
+
+
+def _where(problem: BaseException) -> str:
+    """file:line of the innermost frame of the failure, enough to find the bug without the traceback."""
+    trace = problem.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return "unknown place"
+    return f"{trace.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{trace.tb_lineno}"

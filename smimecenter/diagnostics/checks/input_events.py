@@ -62,6 +62,13 @@ TOO_MANY = rule(
     explanation="We check at most {limit} certificates at a time; at least {dropped} more were "
                 "left out.",
     fix="Supply only your certificate and the intermediates that issued it.")
+TOO_SLOW = rule(
+    code=events.INPUT_TOO_SLOW, severity=Severity.ERROR, reference="SMIME Center input limits",
+    learn_more=FORMATS,
+    title="The check took too long and stopped early",
+    explanation="Reading stopped after {seconds} seconds, before {origin}; that input and any after it "
+                "were not checked.",
+    fix="Check fewer files at once, starting with your certificate and its chain.")
 TOO_DEEP = rule(
     code=events.INPUT_TOO_DEEP, severity=Severity.WARNING, reference="RFC 2046 section 5.1",
     learn_more=FORMATS,

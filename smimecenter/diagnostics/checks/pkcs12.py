@@ -27,6 +27,29 @@ TOO_EXPENSIVE = rule(
     explanation="{origin} declares {iterations} key-derivation iterations for the {where}; we "
                 "open files with at most {limit}, so it was not decrypted.",
     fix="Export the file again with a usual iteration count (a few hundred thousand at most).")
+OVER_BUDGET = rule(
+    code=events.PKCS12_OVER_BUDGET, severity=Severity.ERROR, reference="RFC 8018 section 4.2",
+    learn_more=PASSWORDS,
+    title="Too much work to open this .p12 file in one check",
+    explanation="Opening {origin} would take {work} units of key-derivation work, and this check had "
+                "{left} of its {budget} left, so it was not decrypted.",
+    fix="Check the .p12 file on its own, without other .p12 files, or export it again with a usual "
+        "iteration count (a few thousand to a few hundred thousand).")
+UNBOUNDED_KDF = rule(
+    code=events.PKCS12_UNBOUNDED_KDF, severity=Severity.ERROR, reference="RFC 8018 section 6.2",
+    learn_more=PASSWORDS,
+    title="The .p12 file uses a password scheme whose cost we cannot check",
+    explanation="The {where} in {origin} is protected with a key derivation whose cost cannot be read "
+                "beforehand (an unknown method, or scrypt asking for more than 32 MB of memory), so it "
+                "was not decrypted.",
+    fix="Export the file again with PBKDF2 and AES (the default of current tools).")
+BUSY = rule(
+    code=events.PKCS12_BUSY, severity=Severity.ERROR, reference="SMIME Center input limits",
+    learn_more=PASSWORDS,
+    title="Too many password-protected files are being opened right now",
+    explanation="{origin} was not opened: other checks were opening password-protected files at the same "
+                "moment, and they take turns.",
+    fix="Send the check again in a few seconds.")
 NO_PRIVATE_KEY = rule(
     code=events.PKCS12_NO_PRIVATE_KEY, severity=Severity.WARNING, reference="RFC 7292 section 4.2",
     learn_more="/learn/certificate-exists-but-unusable/#missing-private-key",

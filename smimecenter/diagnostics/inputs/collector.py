@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from cryptography import x509
 
 from ..parser_words import in_plain_words
@@ -22,6 +24,33 @@ class Collector:
         self.parsed = ParsedInputs()
         self._dropped_certificates = 0
         self._event_counts: dict[str, int] = {}
+        self.work_left = limits.max_kdf_work
+        self._slot: object | None = None  # the entered kdf_slot context, released by finish()
+        self._slot_held: bool | None = None
+        self._deadline = time.monotonic() + limits.max_seconds
+
+    def spend_work(self, units: int) -> bool:
+        """Take `units` of key-derivation work from the request's budget; False (nothing taken) when over it."""
+        if units > self.work_left:
+            return False
+        self.work_left -= units
+        return True
+
+    def hold_kdf_slot(self) -> bool:
+        """Take the machine's key-derivation slot for the rest of this reading (limits.kdf_slot).
+
+        True when held, or when no slot is configured; False when every slot is busy elsewhere.
+        """
+        if self.limits.kdf_slot is None:
+            return True
+        if self._slot_held is None:
+            self._slot = self.limits.kdf_slot()
+            self._slot_held = bool(self._slot.__enter__())
+        return self._slot_held
+
+    @property
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self._deadline
 
     def event(self, code: str, *, certificate: x509.Certificate | None = None, **details: object) -> None:
         count = self._event_counts.get(code, 0) + 1
@@ -60,6 +89,9 @@ class Collector:
         self._dropped_certificates += 1
 
     def finish(self) -> ParsedInputs:
+        if self._slot is not None:
+            self._slot.__exit__(None, None, None)
+            self._slot = None
         if self._dropped_certificates:
             self.event(
                 events.INPUT_TOO_MANY_CERTIFICATES,

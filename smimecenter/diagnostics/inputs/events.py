@@ -118,6 +118,32 @@ details: origin (str); iterations (int): the largest iteration count declared; l
 limits.max_pkcs12_iterations; where (str): what declares it ("MAC", "private key", "certificates").
 """
 
+PKCS12_OVER_BUDGET = "pkcs12.over_work_budget"
+"""Opening a PKCS#12 file would take more key-derivation work than this request has left; it was not decrypted.
+
+Checked before each password try: every key derivation of every try of every file is charged to one budget
+(limits.max_kdf_work, in kdf_work units). details: origin (str); work (int): what one try of this file
+costs; left (int): what the request had left; budget (int): limits.max_kdf_work.
+"""
+
+PKCS12_UNBOUNDED_KDF = "pkcs12.unbounded_kdf"
+"""A PKCS#12 file uses a key derivation whose cost cannot be bounded beforehand; it was not decrypted.
+
+details: origin (str); where (str): the part ("MAC", "private key", "certificates").
+"""
+
+PKCS12_BUSY = "pkcs12.busy"
+"""Every key-derivation slot of the machine was busy (limits.kdf_slot), so the PKCS#12 file was not opened.
+
+details: origin (str).
+"""
+
+INPUT_TOO_SLOW = "input.too_slow"
+"""Reading stopped because the diagnosis ran past limits.max_seconds; the remaining inputs were not read.
+
+details: origin (str): the first input not read; seconds (float): the limit.
+"""
+
 PKCS12_NO_PRIVATE_KEY = "pkcs12.no_private_key"
 """A PKCS#12 file opened but holds no private key, so it cannot be used to sign or decrypt mail.
 
@@ -161,6 +187,10 @@ ALL_CODES: tuple[str, ...] = (
     PKCS12_WRONG_PASSWORD,
     PKCS12_PASSWORD_REQUIRED,
     PKCS12_TOO_EXPENSIVE,
+    PKCS12_OVER_BUDGET,
+    PKCS12_UNBOUNDED_KDF,
+    PKCS12_BUSY,
+    INPUT_TOO_SLOW,
     PKCS12_NO_PRIVATE_KEY,
     PKCS12_KEY_MISMATCH,
     MESSAGE_NOT_SIGNED,

@@ -21,6 +21,9 @@ from .collector import Collector
 MAX_PARTS_PER_MULTIPART = 200
 MAX_ENTITIES_PER_MESSAGE = 1000
 MAX_HEADER_LINES = 400
+# RFC 5322 3.2.2 lets comments nest; the standard library's address parser recurses once per level and
+# raises RecursionError near a thousand. Real headers nest one or two levels; deeper ones lose their comments.
+MAX_COMMENT_DEPTH = 16
 _MESSAGE_HEADERS = ("content-type", "mime-version")
 _SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
 _OPAQUE_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
@@ -154,8 +157,40 @@ def _from_address(message: Message) -> str | None:
     value = message.get("From")
     if value is None:
         return None
-    address = parseaddr(str(value))[1]
+    text = str(value)
+    if _comment_depth(text) > MAX_COMMENT_DEPTH:
+        text = _without_comments(text)
+    address = parseaddr(text)[1]
     return address or None
+
+
+def _comment_depth(text: str) -> int:
+    """How deep parentheses nest, in one pass (escapes and quoted strings are not told apart: a bound only)."""
+    depth = deepest = 0
+    for character in text:
+        if character == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _without_comments(text: str) -> str:
+    """The header with every parenthesised comment removed, in one pass (RFC 5322 3.2.2 comments)."""
+    kept, depth, escaped = [], 0, False
+    for character in text:
+        if depth and escaped:
+            escaped = False
+        elif depth and character == "\\":
+            escaped = True
+        elif character == "(":
+            depth += 1
+        elif character == ")" and depth:
+            depth -= 1
+        elif not depth:
+            kept.append(character)
+    return "".join(kept)
 
 
 def _walk(walk: _Walk, raw: bytes, depth: int, from_address: str | None, layer: int) -> None:

@@ -18,9 +18,6 @@ from .errors import PARSE_ERRORS, certificate_problem
 from .model import Pkcs12Contents, Pkcs12Protection
 from .pkcs12_structure import StructureError, read_structure
 
-# Each part of a file is checked against limits.max_pkcs12_iterations; the parts together against this many
-# times that limit, so a file cannot spread its cost over a crowd of cheap-looking bags.
-TOTAL_ITERATIONS_FACTOR = 4
 
 
 def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
@@ -31,24 +28,24 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
         return
     protection = structure.protection
     limit = collector.limits.max_pkcs12_iterations
+    unopened = (collector, origin, structure.friendly_names, structure.local_key_ids, protection)
     if structure.mac_unbounded:
         collector.unreadable(origin, "PKCS#12 file",
                              "its integrity check is of a kind whose cost cannot be read, so it was not opened")
-        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+        _keep_unopened(*unopened)
         return
-    if structure.largest_iterations > limit or structure.total_iterations > limit * TOTAL_ITERATIONS_FACTOR:
-        too_many_in_one = structure.largest_iterations > limit
-        collector.event(
-            events.PKCS12_TOO_EXPENSIVE, origin=origin,
-            iterations=structure.largest_iterations if too_many_in_one else structure.total_iterations,
-            limit=limit if too_many_in_one else limit * TOTAL_ITERATIONS_FACTOR,
-            where=structure.largest_where if too_many_in_one else "all parts together",
-        )
-        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+    if structure.unbounded_where is not None:
+        collector.event(events.PKCS12_UNBOUNDED_KDF, origin=origin, where=structure.unbounded_where)
+        _keep_unopened(*unopened)
         return
-    loaded = _open(collector, data, origin)
+    if structure.largest_iterations > limit:
+        collector.event(events.PKCS12_TOO_EXPENSIVE, origin=origin, iterations=structure.largest_iterations,
+                        limit=limit, where=structure.largest_where)
+        _keep_unopened(*unopened)
+        return
+    loaded = _open(collector, data, origin, structure.work_per_try)
     if loaded is None:
-        _keep_unopened(collector, origin, structure.friendly_names, structure.local_key_ids, protection)
+        _keep_unopened(*unopened)
         return
     loaded_certificates, public_key, cert_names = loaded
     certificates = [c for c in loaded_certificates if collector.certificate(c, origin, "pkcs12")
@@ -76,7 +73,7 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
 
 
 def _open(
-    collector: Collector, data: bytes, origin: str
+    collector: Collector, data: bytes, origin: str, work_per_try: int
 ) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...]] | None:
     given = collector.password
     if isinstance(given, str):
@@ -84,9 +81,19 @@ def _open(
         given = given.encode("utf-8", errors="surrogateescape")
     # Many files are made with an empty password, which PKCS#12 tools encode in two ways (RFC 7292 B.1);
     # a password typed for such a file must not be called wrong. Each attempt costs one set of key
-    # derivations, already bounded by the iteration limit.
+    # derivations, charged to the request's budget before OpenSSL starts (a wrong password may cost only
+    # the MAC, but charging everything is the bound that holds for any file).
     attempts: list[bytes | None] = [given, None, b""] if given else [None, b""]
-    for attempt in attempts:
+    if work_per_try > 0 and not collector.hold_kdf_slot():
+        collector.event(events.PKCS12_BUSY, origin=origin)
+        return None
+    for tried, attempt in enumerate(attempts):
+        if not collector.spend_work(work_per_try):
+            if tried == 0:
+                collector.event(events.PKCS12_OVER_BUDGET, origin=origin, work=work_per_try,
+                                left=collector.work_left, budget=collector.limits.max_kdf_work)
+                return None
+            break  # the given password was tried and failed: the empty-password fallbacks are a nicety
         try:
             bundle = crypto_pkcs12.load_pkcs12(data, attempt)
         except UnsupportedAlgorithm:

@@ -30,6 +30,9 @@ def read_inputs(
         return collector.finish()
     for index, data in enumerate(inputs, start=1):
         origin = f"input {index}" if len(inputs) > 1 else "the input"
+        if collector.out_of_time:  # a cooperative deadline: OpenSSL cannot be interrupted, a loop can
+            collector.event(events.INPUT_TOO_SLOW, origin=origin, seconds=limits.max_seconds)
+            break
         try:
             read_one(collector, data.encode("utf-8") if isinstance(data, str) else bytes(data), origin)
         except Exception as problem:  # a reader bug must not cost the person their whole report

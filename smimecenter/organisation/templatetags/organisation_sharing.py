@@ -1,9 +1,12 @@
 """What the "share this result" offer needs from the diagnose result page's context."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django import template
+
+from smimecenter.organisation.sharing import certificates_in_pem_text, offer_token
 
 register = template.Library()
 
@@ -35,3 +38,11 @@ def shareable_certificates(cards: Iterable[Mapping] | None = None,
 @register.filter
 def pem_bundle(entries: Iterable[Mapping]) -> str:
     return "".join(entry["pem"] if entry["pem"].endswith("\n") else entry["pem"] + "\n" for entry in entries)
+
+
+@register.simple_tag
+def share_offer(entries: Iterable[Mapping], email: str | None = None, report: Mapping | None = None) -> str:
+    """The signed offer posted to /share/: these certificates, this address, this report's check time."""
+    certificates = certificates_in_pem_text(pem_bundle(entries))
+    checked_at = report.get("checked_at") if isinstance(report, Mapping) else getattr(report, "checked_at", None)
+    return offer_token(certificates, email or None, checked_at if isinstance(checked_at, (str, dt.datetime)) else None)
