@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     input_events,
     malformed,
     message,
+    online,
     pkcs12,
     pkcs12_protection,
     revocation,

@@ -74,7 +74,7 @@ def local_server():
     state = LocalServer(server=None)  # type: ignore[arg-type]
     state.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     state.server.daemon_threads = True
-    thread = threading.Thread(target=state.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=state.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield state
     state.server.shutdown()
