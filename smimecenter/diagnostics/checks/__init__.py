@@ -27,6 +27,7 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     pkcs12,
     pkcs12_protection,
     revocation,
+    revocation_status,
     usage,
     validity,
 )

@@ -140,7 +140,7 @@ class Fetcher:
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     cache: ResponseCache | None = None
-    resolver: Resolver = socket.getaddrinfo
+    resolver: Resolver | None = None  # socket.getaddrinfo, looked up at each call
     requests_made: int = 0
     _started: float | None = None
 
@@ -254,7 +254,7 @@ class Fetcher:
             addresses = [literal]
         else:
             try:
-                answers = self.resolver(host, port, type=socket.SOCK_STREAM)
+                answers = (self.resolver or socket.getaddrinfo)(host, port, type=socket.SOCK_STREAM)
             except (OSError, UnicodeError):
                 raise FetchError(f"the name {host} could not be resolved") from None
             addresses = list(dict.fromkeys(ipaddress.ip_address(a[4][0].split("%")[0]) for a in answers))

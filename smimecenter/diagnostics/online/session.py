@@ -12,6 +12,7 @@ from ..certinfo import CertificateFacts
 from ..chains import ChainAnalysis, TrustStoreLike
 from .fetch import Fetcher, FetchPolicy, ResponseCache
 from .intermediates import FetchedCertificate, IntermediateSearch, fetch_missing_intermediates
+from .revocation import RevocationAnswer, check_revocation
 
 __all__ = ["OnlineChecks", "OnlineResult", "OnlineSession"]
 
@@ -34,7 +35,7 @@ class OnlineResult:
 
     fetched: tuple[FetchedCertificate, ...] = ()
     fetch_failures: tuple[tuple[str, str], ...] = ()
-    revocation: tuple[object, ...] = ()  # RevocationAnswer, one per certificate asked about
+    revocation: tuple[RevocationAnswer, ...] = ()  # one per certificate of the path that says where to ask
     requests_made: int = 0
 
 
@@ -51,8 +52,10 @@ class OnlineSession:
         return [item.certificate for item in self._search.fetched]
 
     def result(self, chain: ChainAnalysis) -> OnlineResult:
-        """Only the fetched certificates the best path uses count as fetched."""
+        """Revocation of each certificate of the best path; only fetched certificates it uses count."""
         used = set(chain.certificates)
+        anchor = chain.best.anchor if chain.best is not None else None
+        revocation = check_revocation(chain.certificates, anchor, self.facts, self.fetcher, self.at)
         return OnlineResult(fetched=tuple(f for f in self._search.fetched if f.certificate in used),
-                            fetch_failures=self._search.failures,
+                            fetch_failures=self._search.failures, revocation=tuple(revocation),
                             requests_made=self.fetcher.requests_made)

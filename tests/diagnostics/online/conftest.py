@@ -1,6 +1,8 @@
 """A local HTTP server for the online checks: routes set by each test, every request recorded."""
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -79,3 +81,19 @@ def local_server():
     yield state
     state.server.shutdown()
     state.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def no_names_beyond_this_machine(monkeypatch):
+    """Tests never reach beyond this machine: resolving any name but localhost fails loudly."""
+    real = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if host != "localhost":
+                raise AssertionError(f"a test tried to resolve {host}") from None
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
