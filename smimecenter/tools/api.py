@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
+from .online import OnlineNotAllowed
 from .running import BadTrustAnchor, run_diagnosis
 from .uploads import MalformedBody, content_length, read_form_body
 
@@ -69,6 +70,8 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(400, "invalid_body", str(problem))
     except BadTrustAnchor as problem:
         return error(400, "bad_trust_anchor", str(problem))
+    except OnlineNotAllowed as problem:
+        return error(400, "invalid_field", str(problem))
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
         logger.error("diagnosis failed: %s", type(problem).__name__)
         return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")
@@ -104,7 +107,7 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         raise BadRequest("invalid_json", "The body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise BadRequest("invalid_json", "The body must be a JSON object.")
-    unknown = sorted(set(document) - {"text", "files", "email", "password", "trust"})
+    unknown = sorted(set(document) - {"text", "files", "email", "password", "trust", "online"})
     if unknown:
         raise BadRequest("unknown_field", f"Unknown field(s): {', '.join(unknown)}.")
     text = _optional_string(document, "text")
@@ -122,8 +125,12 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
             validate_email(email)
         except ValidationError:
             raise BadRequest("invalid_field", "email: enter a valid email address.") from None
+    online = document.get("online")
+    if online is not None and not isinstance(online, bool):
+        raise BadRequest("invalid_field", "online: must be true or false.")
     return DiagnosisRequest(inputs=inputs, email=email or None,
-                            password=_optional_string(document, "password") or None, trust=trust)
+                            password=_optional_string(document, "password") or None, trust=trust,
+                            online=online)
 
 
 def _optional_string(document: dict, name: str) -> str | None:

@@ -11,6 +11,7 @@ from smimecenter.diagnostics.inputs import Limits
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
+from .online import online_checks_for
 
 ORGANISATION_ROOT_NAME = "Your organisation's root"
 # The command line gives files of anchors the same name, so the page, the API and the CLI agree.
@@ -65,9 +66,11 @@ def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
 
 
 def run_diagnosis(request: DiagnosisRequest):
-    """The engine's Report for one request. Raises BadTrustAnchor for an unreadable uploaded root."""
+    """The engine's Report for one request. Raises BadTrustAnchor for an unreadable uploaded root and
+    OnlineNotAllowed when online checks are asked for on a site that has them off."""
     from smimecenter.diagnostics import diagnose
 
+    online = online_checks_for(request.online)
     return diagnose(request.inputs, email=request.email, password=request.password,
-                    trust=trust_for(request) or None, limits=engine_limits())
+                    trust=trust_for(request) or None, limits=engine_limits(), online=online)
 

@@ -48,6 +48,7 @@ ARTICLE_SECTIONS = {
     "/guides/openssl-csr-and-pkcs12/#legacy", "/troubleshooting/p12-wrong-password/#modern-encryption",
     "/troubleshooting/p12-wrong-password/",
     "/troubleshooting/can-sign-but-cannot-encrypt/", "/guides/distribute-private-root/",
+    "/troubleshooting/digital-signature-invalid-or-not-trusted/#revocation-check",
 }
 
 

@@ -20,6 +20,11 @@ PRIVACY = ("Checking revocation tells the certificate authority's OCSP responder
            "only that someone downloaded it. Nothing else you supplied leaves this server.")
 
 
+STATUS_WORDS = {"good": "not revoked", "revoked": "revoked", "unknown": "unknown to the responder",
+                "unreachable": "no usable answer", "stale": "answer out of date",
+                "bad_signature": "answer not trustworthy"}
+
+
 def online_section(context: CheckContext) -> dict[str, object]:
     online = context.online
     if online is None:
@@ -31,7 +36,8 @@ def online_section(context: CheckContext) -> dict[str, object]:
         "fetched": [{"sha256": context.facts(item.certificate).sha256, "url": item.url,
                      "issued": context.facts(item.child).sha256} for item in online.fetched],
         "fetch_failures": [{"url": url, "reason": reason} for url, reason in online.fetch_failures],
-        "revocation": [{"sha256": context.facts(a.certificate).sha256, "status": a.status, "source": a.source,
+        "revocation": [{"sha256": context.facts(a.certificate).sha256, "status": a.status,
+                        "words": STATUS_WORDS[a.status], "source": a.source,
                         "url": a.url, "detail": a.detail or None, "answered_at": a.answered_at,
                         "next_update": a.next_update, "revoked_at": a.revoked_at, "reason": a.reason,
                         "from_cache": a.from_cache} for a in online.revocation],
