@@ -9,6 +9,7 @@ reported as such, never as "good".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -316,6 +317,7 @@ def _reason_words(reason: x509.ReasonFlags | None) -> str:
     return _REASONS.get(reason.name, reason.name) if reason is not None else "no reason given"
 
 
+@functools.lru_cache(maxsize=1024)  # CA certificates recur in every diagnosis under them
 def _key_hash(certificate: x509.Certificate) -> str:
     """SHA-1 of the subject public key bits, the key hash of RFC 6960 section 4.1.1 and 4.2.1."""
     spki = certificate.public_key().public_bytes(serialization.Encoding.DER,
