@@ -62,7 +62,12 @@ def check_revocation(path: Sequence[x509.Certificate], anchor: x509.Certificate 
     for certificate, issuer in zip(path, path[1:]):
         if certificate is anchor:
             break
-        answer = _status_of(certificate, issuer, facts, fetcher, at)
+        try:
+            answer = _status_of(certificate, issuer, facts, fetcher, at)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            # A certificate or key the OCSP request cannot be built for (an unusual key type or
+            # a name that does not decode): that certificate goes unanswered, the others do not.
+            continue
         if answer is not None:
             answers.append(answer)
     return answers

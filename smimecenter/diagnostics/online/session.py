@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ from .intermediates import FetchedCertificate, IntermediateSearch, fetch_missing
 from .revocation import RevocationAnswer, check_revocation
 
 __all__ = ["OnlineChecks", "OnlineResult", "OnlineSession"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,21 @@ class OnlineSession:
     def missing_intermediates(self, start: x509.Certificate | None,
                               supplied: Sequence[x509.Certificate]) -> list[x509.Certificate]:
         """Issuers nobody supplied, fetched from caIssuers; the engine adds them to path building."""
-        self._search = fetch_missing_intermediates(start, supplied, self.stores, self.facts, self.fetcher)
+        try:
+            self._search = fetch_missing_intermediates(start, supplied, self.stores, self.facts, self.fetcher)
+        except Exception as problem:  # an odd certificate must cost the online part, not the report
+            logger.warning("fetching intermediates failed: %s", type(problem).__name__)
         return [item.certificate for item in self._search.fetched]
 
     def result(self, chain: ChainAnalysis) -> OnlineResult:
         """Revocation of each certificate of the best path; only fetched certificates it uses count."""
         used = set(chain.certificates)
         anchor = chain.best.anchor if chain.best is not None else None
-        revocation = check_revocation(chain.certificates, anchor, self.facts, self.fetcher, self.at)
+        try:
+            revocation = check_revocation(chain.certificates, anchor, self.facts, self.fetcher, self.at)
+        except Exception as problem:  # as above; the log names only the error type, never the input
+            logger.warning("revocation checking failed: %s", type(problem).__name__)
+            revocation = []
         return OnlineResult(fetched=tuple(f for f in self._search.fetched if f.certificate in used),
                             fetch_failures=self._search.failures, revocation=tuple(revocation),
                             requests_made=self.fetcher.requests_made)

@@ -143,3 +143,25 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/x-pem-file")
+
+
+def test_the_form_page_says_what_leaves_the_server_only_when_online(client, settings):
+    settings.DIAGNOSE_ONLINE = False
+    assert "OCSP responder" not in client.get(PAGE).content.decode()
+    settings.DIAGNOSE_ONLINE = True
+    page = client.get(PAGE).content.decode()
+    assert "which certificate was checked" in page and "Nothing else you send leaves this server" in page
+
+
+def test_a_failure_inside_the_online_part_costs_only_that_part(monkeypatch, served):
+    from smimecenter.diagnostics.online import session
+    from tests.diagnostics.online.helpers import diagnose_online
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an odd certificate")
+
+    monkeypatch.setattr(session, "check_revocation", broken)
+    monkeypatch.setattr(session, "fetch_missing_intermediates", broken)
+    report = diagnose_online(served.leaf, root=served.root)
+    assert "chain.missing_intermediate" in report.codes
+    assert report.to_dict()["online"]["enabled"] is True
