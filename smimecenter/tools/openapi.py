@@ -172,7 +172,7 @@ ONLINE = {
         "requests_made": {"type": "integer"},
         "fetched": {"type": "array", "items": {
             "type": "object", "required": ["sha256", "url", "issued"],
-            "properties": {"sha256": {"type": "string"}, "url": {"type": "string"},
+            "properties": {"sha256": {"type": "string"}, "url": {"type": "string"}, "name": {"type": "string"},
                            "issued": {"type": "string", "description": "The certificate it issued."}}}},
         "fetch_failures": {"type": "array", "items": {
             "type": "object", "required": ["url", "reason"],
@@ -182,6 +182,7 @@ ONLINE = {
             "required": ["sha256", "status", "source", "url", "answered_at", "from_cache"],
             "properties": {
                 "sha256": {"type": "string"},
+                "name": {"type": "string", "description": "How a person knows the certificate."},
                 "status": {"enum": ["good", "revoked", "unknown", "unreachable", "stale", "bad_signature"]},
                 "words": {"type": "string", "description": "The status in plain words."},
                 "source": {"enum": ["OCSP", "CRL"]}, "url": {"type": "string"},

@@ -165,3 +165,13 @@ def test_a_failure_inside_the_online_part_costs_only_that_part(monkeypatch, serv
     report = diagnose_online(served.leaf, root=served.root)
     assert "chain.missing_intermediate" in report.codes
     assert report.to_dict()["online"]["enabled"] is True
+
+
+def test_online_reports_follow_the_published_schema(client, online_site, served):
+    from tests.tools.test_api import validator_for
+
+    status, report = api(client, text=served.leaf.pem.decode(), trust=[served.root.pem.decode()])
+    assert status == 200 and report["online"]["revocation"] and report["online"]["fetched"]
+    validator_for("Report").validate(report)
+    status, offline = api(client, text=served.leaf.pem.decode(), online=False)
+    validator_for("Report").validate(offline)
