@@ -9,6 +9,7 @@ a burst of checks against one CA makes one request; the site plugs Django's cach
 """
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import socket
 import time
@@ -132,6 +133,9 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address
 
 
 Resolver = Callable[..., list]
+# getaddrinfo cannot be given a timeout; it runs here so a slow DNS server costs a fetch its time
+# limit, not more. A lookup that hangs keeps its thread; the pool bounds how many can.
+_RESOLVERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="online-resolve")
 
 
 @dataclass
@@ -204,7 +208,7 @@ class Fetcher:
             raise FetchRefused("the address has an invalid port") from None
         if not host:
             raise FetchRefused("the address names no host")
-        address = self._resolve(host, port)
+        address = self._resolve(host, port, deadline)
         left = deadline - time.monotonic()
         if left <= 0:
             raise FetchError(f"{host} did not answer in time")
@@ -244,7 +248,7 @@ class Fetcher:
         finally:
             pool.close()
 
-    def _resolve(self, host: str, port: int) -> Address:
+    def _resolve(self, host: str, port: int, deadline: float) -> Address:
         """The one address we connect to; refused when any address the name has is refused."""
         try:
             literal = ipaddress.ip_address(host)
@@ -253,8 +257,12 @@ class Fetcher:
         if literal is not None:
             addresses = [literal]
         else:
+            lookup = _RESOLVERS.submit(self.resolver or socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
             try:
-                answers = (self.resolver or socket.getaddrinfo)(host, port, type=socket.SOCK_STREAM)
+                answers = lookup.result(timeout=max(0.0, min(self.policy.connect_timeout,
+                                                             deadline - time.monotonic())))
+            except concurrent.futures.TimeoutError:
+                raise FetchError(f"the name {host} did not resolve in time") from None
             except (OSError, UnicodeError):
                 raise FetchError(f"the name {host} could not be resolved") from None
             addresses = list(dict.fromkeys(ipaddress.ip_address(a[4][0].split("%")[0]) for a in answers))

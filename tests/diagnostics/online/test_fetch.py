@@ -176,3 +176,24 @@ def test_answers_are_cached_by_url_for_their_lifetime(local_server):
     fetcher = Fetcher(FetchPolicy(allow=LOCAL), cache=cache)
     fetcher.remember(fetcher.get(no_store, 1024), None)
     assert "online:" + no_store not in cache.data
+
+
+def test_a_slow_name_lookup_costs_at_most_the_connect_timeout(connections):
+    def slow_dns(host, port, **kwargs):
+        time.sleep(1.0)
+        return [(2, 1, 6, "", ("93.184.215.14", port))]
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="did not resolve in time"):
+        Fetcher(FetchPolicy(connect_timeout=0.2), resolver=slow_dns).get("http://ca.example/ca.der", 1024)
+    assert time.monotonic() - started < 0.8
+    assert connections == []
+
+
+def test_a_name_is_refused_when_any_of_its_addresses_is_private(connections):
+    def mixed_dns(host, port, **kwargs):
+        return [(2, 1, 6, "", ("93.184.215.14", port)), (2, 1, 6, "", ("10.0.0.1", port))]
+
+    with pytest.raises(FetchRefused, match="10.0.0.1"):
+        Fetcher(FetchPolicy(), resolver=mixed_dns).get("http://ca.example/ca.der", 1024)
+    assert connections == []
