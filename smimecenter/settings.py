@@ -6,6 +6,7 @@ in the README; the helpers in ``smimecenter.env`` reject malformed values.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -216,6 +217,16 @@ DIAGNOSE_KDF_SLOTS = env_int("DIAGNOSE_KDF_SLOTS", max(1, (os.cpu_count() or 2) 
 DIAGNOSE_MAX_SECONDS = env_int("DIAGNOSE_MAX_SECONDS", 10, minimum=1)
 # PEM files of extra trust anchors (an organisation's private roots), comma-separated paths.
 DIAGNOSE_TRUST_FILES = env_list("DIAGNOSE_TRUST_FILES", [])
+# Online checks (fetch missing intermediates, ask OCSP/CRL whether a certificate is revoked). Off unless an
+# administrator turns them on: they make the server fetch addresses that certificates name.
+DIAGNOSE_ONLINE = env_bool("DIAGNOSE_ONLINE", False)
+# Addresses or networks online checks may reach although they are private or loopback (an intranet CA).
+DIAGNOSE_ONLINE_ALLOW = env_list("DIAGNOSE_ONLINE_ALLOW", [])
+for _network in DIAGNOSE_ONLINE_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"DIAGNOSE_ONLINE_ALLOW: {_network!r} is not an IP address or network") from None
 DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 

@@ -14,6 +14,7 @@ from .expert_sections import sections_for_context
 from .checks import CheckContext, run_checks
 from .inputs import Limits, ParsedInputs, read_inputs
 from .known_authorities import known_authorities
+from .online.session import OnlineChecks
 from .report import Report, build_report
 from .trust import TrustStore, email_trust_store
 
@@ -39,20 +40,22 @@ def trust_stores(trust: Sequence[bytes | TrustStore] | None) -> list[TrustStore]
 def diagnose(inputs: Sequence[bytes], *, email: str | None = None,
              password: str | bytes | None = None,
              trust: Sequence[bytes | TrustStore] | None = None, at: dt.datetime | None = None,
-             limits: Limits | None = None, compliance: bool = False) -> Report:
+             limits: Limits | None = None, compliance: bool = False,
+             online: OnlineChecks | None = None) -> Report:
     """Explain whether the supplied certificate(s) will work for S/MIME email, and why not.
 
     `compliance=True` adds the CA/B Forum S/MIME BR section (pkilint on the leaf; slow the first time).
+    `online` (None: offline) fetches missing intermediates and asks whether certificates are revoked.
     """
     stores = trust_stores(trust)
     parsed = read_inputs(list(inputs), password=password, limits=limits or Limits())
     return diagnose_parsed(parsed, email=email, stores=stores, public_store=stores[0], at=at,
-                           compliance=compliance)
+                           compliance=compliance, online=online)
 
 
 def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence[TrustStore],
                     public_store: TrustStore | None, at: dt.datetime | None,
-                    compliance: bool = False) -> Report:
+                    compliance: bool = False, online: OnlineChecks | None = None) -> Report:
     """The part of diagnose() after reading: chain building, the catalog and the report.
 
     `public_store` is the store whose roots are publicly trusted (the Mozilla email roots), for
@@ -68,12 +71,15 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
     preferred = [m.signer for m in parsed.messages if m.signer is not None]
     preferred += [p.key_certificate for p in parsed.pkcs12 if p.key_certificate is not None]
     start = pick_leaf(supplied, facts, preferred)
-    chain = build_chains(start, supplied, stores, at=at, facts=facts)
+    session = online.session(stores, facts, at) if online is not None else None
+    fetched = session.missing_intermediates(start, supplied) if session is not None else []
+    chain = build_chains(start, [*supplied, *fetched], stores, at=at, facts=facts)
     leaf = start if start is not None and _is_mailbox_certificate(start, supplied, preferred, facts) \
         else None
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
                            chain=chain, stores=stores, public_store=public_store,
-                           unreadable=unreadable, _facts=cache)
+                           unreadable=unreadable, _facts=cache,
+                           online=session.result(chain) if session is not None else None)
     report = build_report(context, run_checks(context))
     # Expert sections: PKCS#12 inspection, mail-app compatibility, BR compliance when asked for.
     return dataclasses.replace(report, sections=sections_for_context(context, compliance=compliance))

@@ -10,6 +10,7 @@ from cryptography import x509
 from .checks.context import CheckContext
 from .checks.usage import can_sign, encryption_blocker
 from .findings import Finding, Severity
+from .online.report import add_fetched_details, online_section
 from .wording import counted, lower_first
 
 __all__ = ["Report", "build_report"]
@@ -29,6 +30,8 @@ class Report:
     # Expert sections after the keys above: "pkcs12", "compatibility" and, when asked for,
     # "compliance" (built by expert_sections.sections_for_context).
     sections: Mapping[str, object] = field(default_factory=dict)
+    # What the online checks did, or what was not checked because they were off.
+    online: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -48,6 +51,7 @@ class Report:
             "trust": dict(self.trust),
             "capabilities": dict(self.capabilities),
             "messages": [dict(m) for m in self.messages],
+            "online": _plain(self.online),
             **dict(self.sections),
         }
 
@@ -66,6 +70,7 @@ def build_report(context: CheckContext, findings: Sequence[Finding]) -> Report:
         trust=_trust(context),
         capabilities=capabilities,
         messages=tuple(_message(context, m) for m in context.inputs.messages),
+        online=online_section(context),
     )
 
 
@@ -131,7 +136,8 @@ def _certificates(context: CheckContext) -> list[dict[str, object]]:
         if certificate not in roles:
             related = context.facts(certificate).subject_der in path_names
             roles[certificate] = "alternative" if related else "unrelated"
-    return [context.facts(c).to_dict(role) for c, role in roles.items()]
+    described = [context.facts(c).to_dict(role) for c, role in roles.items()]
+    return add_fetched_details(context, list(roles), described)
 
 
 def _trust(context: CheckContext) -> dict[str, object]:

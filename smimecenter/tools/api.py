@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, check_limits, size_in_words
 from .ratelimit import over_limit, retry_after_seconds
+from .online import OnlineNotAllowed
 from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .uploads import MalformedBody, content_length, read_form_body
 
@@ -73,6 +74,8 @@ def diagnose_api(request: HttpRequest) -> JsonResponse:
         return error(413, "over_work_budget", problem.message)
     except KdfBusy as problem:
         return error(503, "busy", problem.message, Retry_After=str(KdfBusy.RETRY_AFTER_SECONDS))
+    except OnlineNotAllowed as problem:
+        return error(400, "invalid_field", str(problem))
     except Exception as problem:  # a script must get JSON even from a bug; the log names only the error type
         logger.error("diagnosis failed: %s", type(problem).__name__)
         return error(500, "internal_error", "The check failed on our side; nothing you sent was kept.")
@@ -110,7 +113,7 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         raise BadRequest("invalid_json", "The body nests too deeply; send one flat JSON object.") from None
     if not isinstance(document, dict):
         raise BadRequest("invalid_json", "The body must be a JSON object.")
-    unknown = sorted(set(document) - {"text", "files", "email", "password", "trust"})
+    unknown = sorted(set(document) - {"text", "files", "email", "password", "trust", "online"})
     if unknown:
         raise BadRequest("unknown_field", f"Unknown field(s): {', '.join(unknown)}.")
     text = _optional_string(document, "text")
@@ -129,8 +132,12 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         except ValidationError:
             raise BadRequest("invalid_field", "email: enter a valid email address.") from None
     names = (["text"] if text and text.strip() else []) + [f"files[{index}]" for index in range(len(files))]
+    online = document.get("online")
+    if online is not None and not isinstance(online, bool):
+        raise BadRequest("invalid_field", "online: must be true or false.")
     return DiagnosisRequest(inputs=inputs, names=names, email=email or None,
-                            password=_optional_string(document, "password") or None, trust=trust)
+                            password=_optional_string(document, "password") or None, trust=trust,
+                            online=online)
 
 
 def _optional_string(document: dict, name: str) -> str | None:

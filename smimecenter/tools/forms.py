@@ -37,6 +37,7 @@ class DiagnosisRequest:
     email: str | None = None
     password: str | None = None
     trust: list[bytes] = field(default_factory=list)
+    online: bool | None = None  # None: as the site is set up (DIAGNOSE_ONLINE)
     # What a person calls each input ("alice.p12", "the pasted text"), in the order of `inputs`.
     names: list[str] = field(default_factory=list)
 
@@ -142,6 +143,9 @@ class DiagnoseForm(forms.Form):
         widget=MultipleFileInput(attrs={"aria-describedby": "trust-help"}),
     )
 
+    # API form posts only (the page follows the site's setting): online=true|false.
+    online = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
+
     def clean(self) -> dict:
         cleaned = super().clean()
         if not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("file"):
@@ -167,6 +171,7 @@ class DiagnoseForm(forms.Form):
             email=cleaned.get("email") or None,
             password=cleaned.get("password") or None,
             trust=[anchor.read() for anchor in anchors],
+            online=cleaned.get("online"),
         )
         check_limits(size=request.size, files=0)
         return request

@@ -70,6 +70,7 @@ CERTIFICATE = {
         "sha1": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
         "problems": {**STRINGS, "description": "Parts of the certificate that could not be read."},
         "pem": {"type": "string", "description": "The certificate itself, when the report carries it."},
+        "fetched_from": {"type": "string", "description": "Where an online check downloaded it (AIA caIssuers)."},
     },
 }
 
@@ -166,10 +167,51 @@ PKCS12 = {
     },
 }
 
+ONLINE_REQUEST = {
+    "type": "boolean",
+    "description": "Fetch missing intermediates and ask the CA (OCSP, CRL) whether certificates are revoked. "
+                   "Absent: as the site is set up; true is refused (invalid_field) where the site has online "
+                   "checks off.",
+}
+
+ONLINE = {
+    "type": "object", "required": ["enabled"],
+    "description": "What the online checks did; when they were off, what was not checked.",
+    "properties": {
+        "enabled": {"type": "boolean"},
+        "not_checked": {"type": "string"},
+        "privacy": {"type": "string"},
+        "requests_made": {"type": "integer"},
+        "fetched": {"type": "array", "items": {
+            "type": "object", "required": ["sha256", "url", "issued"],
+            "properties": {"sha256": {"type": "string"}, "url": {"type": "string"}, "name": {"type": "string"},
+                           "issued": {"type": "string", "description": "The certificate it issued."}}}},
+        "fetch_failures": {"type": "array", "items": {
+            "type": "object", "required": ["url", "reason"],
+            "properties": {"url": {"type": "string"}, "reason": {"type": "string"}}}},
+        "revocation": {"type": "array", "items": {
+            "type": "object",
+            "required": ["sha256", "status", "source", "url", "answered_at", "from_cache"],
+            "properties": {
+                "sha256": {"type": "string"},
+                "name": {"type": "string", "description": "How a person knows the certificate."},
+                "status": {"enum": ["good", "revoked", "unknown", "unreachable", "stale", "bad_signature"]},
+                "words": {"type": "string", "description": "The status in plain words."},
+                "source": {"enum": ["OCSP", "CRL"]}, "url": {"type": "string"},
+                "detail": NULLABLE_STRING,
+                "answered_at": {"type": ["string", "null"], "format": "date-time",
+                                "description": "When the CA made the answer (OCSP producedAt, CRL thisUpdate)."},
+                "next_update": {"type": ["string", "null"], "format": "date-time"},
+                "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+                "reason": NULLABLE_STRING, "from_cache": {"type": "boolean"},
+            }}},
+    },
+}
+
 REPORT = {
     "type": "object",
     "required": ["status", "summary", "checked_at", "findings", "certificates", "chain", "trust",
-                 "capabilities", "messages", "pkcs12", "compatibility"],
+                 "capabilities", "messages", "online", "pkcs12", "compatibility"],
     "properties": {
         "status": {"enum": ["pass", "warn", "fail"],
                    "description": "fail: at least one error; warn: warnings only; pass: nothing to fix."},
@@ -182,6 +224,7 @@ REPORT = {
         "capabilities": {"type": "object", "required": ["sign", "encrypt"],
                          "properties": {"sign": {"type": "boolean"}, "encrypt": {"type": "boolean"}}},
         "messages": {"type": "array", "items": {"$ref": "#/components/schemas/SignedMessage"}},
+        "online": ONLINE,
         "pkcs12": {"type": "array", "items": PKCS12},
         "compatibility": COMPATIBILITY,
         "compliance": {"type": "object", "description": "Only when compliance was asked for (command line "
@@ -215,6 +258,7 @@ JSON_REQUEST = {
         "password": {"type": "string", "description": "Password of a PKCS#12 file; used once, never kept."},
         "trust": {"type": "array", "items": {"type": "string"},
                   "description": "Extra trust anchors (an organisation's roots), as PEM."},
+        "online": ONLINE_REQUEST,
     },
 }
 
@@ -228,6 +272,7 @@ FORM_REQUEST = {
         "password": {"type": "string"},
         "trust": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"},
                   "description": "Extra trust anchors (PEM or DER); repeat the field for several."},
+        "online": {"enum": ["true", "false"], "description": ONLINE_REQUEST["description"]},
     },
 }
 

@@ -15,6 +15,7 @@ from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 from .forms import DiagnosisRequest
 from .kdf_slots import kdf_slot
+from .online import online_checks_for
 
 # Lower case: it is read inside sentences ("trusted for email by your organisation's root").
 ORGANISATION_ROOT_NAME = "your organisation's root"
@@ -103,8 +104,10 @@ def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Rep
 
     Raises BadTrustAnchor for an unreadable uploaded root, OverWorkBudget when a .p12 file could not be
     opened within the request's key-derivation budget (engine_limits().max_kdf_work), KdfBusy when every
-    key-derivation slot of the machine was taken.
+    key-derivation slot of the machine was taken, OnlineNotAllowed when online checks are asked for on a
+    site that has them off.
     """
+    online = online_checks_for(request.online)
     stores = trust_stores(trust_for(request))
     parsed = read_inputs(request.inputs, password=request.password, limits=engine_limits())
     over = [event.details["origin"] for event in parsed.events if event.code == PKCS12_OVER_BUDGET]
@@ -114,5 +117,5 @@ def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Rep
     if busy:
         raise KdfBusy([request.name_of(str(origin)) for origin in busy])
     return diagnose_parsed(parsed, email=request.email, stores=stores, public_store=stores[0], at=None,
-                           compliance=compliance)
+                           compliance=compliance, online=online)
 

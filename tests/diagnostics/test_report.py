@@ -49,6 +49,7 @@ ARTICLE_SECTIONS = {
     "/guides/openssl-csr-and-pkcs12/#legacy", "/troubleshooting/p12-wrong-password/#modern-encryption",
     "/troubleshooting/p12-wrong-password/",
     "/troubleshooting/can-sign-but-cannot-encrypt/", "/guides/distribute-private-root/",
+    "/troubleshooting/digital-signature-invalid-or-not-trusted/#revocation-check",
 }
 
 
@@ -72,7 +73,7 @@ def test_the_json_form_has_a_stable_key_order_and_survives_json():
     report = diagnose([chain.supplied_pem], trust=[chain.root_pem], email="alice@example.com")
     data = report.to_dict()
     assert list(data) == ["status", "summary", "checked_at", "findings", "certificates", "chain",
-                          "trust", "capabilities", "messages", "pkcs12", "compatibility"]
+                          "trust", "capabilities", "messages", "online", "pkcs12", "compatibility"]
     assert json.loads(json.dumps(data)) == data
     assert list(data["findings"][0]) == ["code", "severity", "title", "explanation", "fix",
                                         "learn_more", "certificate", "reference"]

@@ -10,6 +10,7 @@ from cryptography import x509
 from ..certinfo import CertificateFacts, facts_of
 from ..chains import ChainAnalysis, TrustStoreLike
 from ..inputs import ParsedInputs
+from ..online.session import OnlineResult
 
 __all__ = ["CheckContext"]
 
@@ -27,6 +28,8 @@ class CheckContext:
     # Certificates that loaded but whose names, dates or key cannot be decoded, with the reason.
     unreadable: Sequence[tuple[x509.Certificate, str]] = ()
     _facts: dict[int, CertificateFacts] = field(default_factory=dict)
+    # What the online checks found; None when the diagnosis ran offline.
+    online: OnlineResult | None = None
 
     def facts(self, certificate: x509.Certificate) -> CertificateFacts:
         return facts_of(certificate, self._facts)

@@ -17,6 +17,7 @@ from smimecenter.diagnostics import Limits, Report, diagnose
 from smimecenter.diagnostics.compliance.text import render_compatibility_text, render_compliance_text
 from smimecenter.diagnostics.findings import Severity
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
+from smimecenter.tools.online import site_online_checks
 
 EXIT_ERROR_FINDING = 1
 EXIT_UNUSABLE_ARGUMENTS = 2
@@ -42,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--at", metavar="ISO-DATE",
                             help="check validity at this moment instead of now (e.g. 2027-01-31)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        switch = parser.add_mutually_exclusive_group()
+        switch.add_argument("--online", dest="online", action="store_true", default=None,
+                            help="fetch missing intermediates and ask the CA (OCSP, CRL) whether the "
+                                 "certificates are revoked (default: DIAGNOSE_ONLINE)")
+        switch.add_argument("--offline", dest="online", action="store_false",
+                            help="do not reach the network; the report says what was not checked")
         parser.add_argument("--compliance", action="store_true",
                             help="also lint the certificate against the CA/B Forum S/MIME Baseline "
                                  "Requirements (pkilint) and list which mail apps can use it")
@@ -59,9 +66,13 @@ class Command(BaseCommand):
                                returncode=EXIT_UNUSABLE_ARGUMENTS)
         trust = self._trust(list(getattr(settings, "DIAGNOSE_TRUST_FILES", []))
                             + list(options["trust_file"]))
+        online = options.get("online")
+        # Whoever runs the command runs the server: --online works even where the site keeps it off.
+        online = settings.DIAGNOSE_ONLINE if online is None else online
         try:
             report = diagnose(inputs, email=email, password=options.get("password"), trust=trust,
-                              at=at, limits=limits, compliance=bool(options.get("compliance")))
+                              at=at, limits=limits, compliance=bool(options.get("compliance")),
+                              online=site_online_checks() if online else None)
         except Exception as error:  # never a traceback for a person at a terminal
             raise CommandError(f"The diagnosis could not be completed: {error}",
                                returncode=EXIT_UNUSABLE_ARGUMENTS) from error
@@ -153,7 +164,24 @@ def render_text(report: Report) -> str:
         else:
             lines.append("  Not trusted by: " + ", ".join(trust.get("stores_consulted") or ()))
         lines.append("")
+    lines.extend(_online_lines(report.online, by_fingerprint))
     capabilities = report.capabilities
     lines.append(f"Can sign: {'yes' if capabilities['sign'] else 'no'}; can receive encrypted "
                  f"mail: {'yes' if capabilities['encrypt'] else 'no'}")
     return "\n".join(lines)
+
+
+def _online_lines(online: dict, certificates: dict) -> list[str]:
+    """What the online checks did, or what they did not check."""
+    if not online.get("enabled"):
+        return [online.get("not_checked", ""), ""]
+    lines = []
+    for item in online.get("fetched", ()):
+        name = (certificates.get(item["sha256"]) or {}).get("subject") or item["sha256"]
+        lines.append(f"Fetched: {name} from {item['url']}")
+    for answer in online.get("revocation", ()):
+        name = (certificates.get(answer["sha256"]) or {}).get("subject") or answer["sha256"]
+        when = answer["answered_at"].strftime("%Y-%m-%d %H:%M UTC") if answer.get("answered_at") else "no date"
+        lines.append(f"Revocation ({answer['source']}, answer of {when}): {answer['status']} - {name}")
+    lines.append(online.get("privacy", ""))
+    return [*lines, ""]
