@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from smimecenter.diagnostics.wording import counted
 from smimecenter.organisation import places
 from smimecenter.organisation.forms import OrganisationForm, OrganisationNoteForm, ReadingListItemForm
 from smimecenter.organisation.models import (
@@ -173,4 +174,4 @@ class SharedDiagnosisAdmin(admin.ModelAdmin):
     @admin.action(description="Delete every expired share (not only the selected ones)")
     def purge_expired_shares(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = purge_expired()
-        self.message_user(request, f"Deleted {count} expired share(s).")
+        self.message_user(request, f"Deleted {counted(count, 'expired share')}.")

@@ -22,7 +22,7 @@ PATH_LENGTH_EXCEEDED = rule(
     reference="RFC 5280 sections 4.2.1.9 and 6.1.4 (l), (m)",
     learn_more="/learn/why-trust-fails/#broken-chain",
     title="The chain is longer than a CA allows",
-    explanation="{certificate} allows at most {limit} intermediate CA certificate(s) below it "
+    explanation="{certificate} limits the intermediate CA certificates below it to {limit} "
                 "(pathLenConstraint), but this chain has {actual}.",
     fix="Have the certificate issued from a CA closer to the root, or reissue the CA "
         "certificate with a larger path length constraint.")

@@ -26,7 +26,7 @@ UNRELATED = rule(
     code="chain.unrelated_certificate", severity=Severity.WARNING, reference="RFC 5280 section 6.1",
     learn_more="/learn/why-trust-fails/#how-chains-work",
     title="Some certificates play no part in the chain",
-    explanation="{count} supplied certificate(s) are not part of the chain of {leaf}: {names}.",
+    explanation="Supplied, but not part of the chain of {leaf}: {names}.",
     fix="Check that you supplied the right files; remove certificates that do not belong to "
         "this chain.")
 ROOT_INCLUDED = rule(

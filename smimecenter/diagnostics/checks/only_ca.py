@@ -12,7 +12,7 @@ ONLY_CA_CERTIFICATES = rule(
     reference="RFC 5280 section 4.2.1.9; RFC 8550 section 3",
     learn_more="/learn/why-trust-fails/#how-chains-work",
     title="Only CA certificates were given",
-    explanation="What you supplied holds {count} CA certificate(s) ({names}) and no person's "
+    explanation="Everything you supplied is a CA certificate ({names}); there is no person's "
                 "certificate, so nothing here says whether an email certificate works. The CA "
                 "certificates themselves are checked below.",
     fix="Paste your own certificate, the one issued for your email address (it is in the "

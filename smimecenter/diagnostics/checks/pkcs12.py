@@ -62,7 +62,6 @@ KEY_MISMATCH = rule(
     code=events.PKCS12_KEY_MISMATCH, severity=Severity.ERROR, reference="RFC 7292 section 4.2",
     learn_more="/learn/certificate-exists-but-unusable/#missing-private-key",
     title="The private key does not belong to the certificate",
-    explanation="{origin} holds a {key_type} private key that matches none of its "
-                "{certificates} certificate(s).",
+    explanation="{origin} holds a {key_type} private key that matches no certificate in the file.",
     fix="Export the key and certificate together from the same installation, or pair the "
         "certificate with the key that made its request.")

@@ -60,7 +60,7 @@ CHAIN_INCOMPLETE = rule(
     explanation="{origin} holds {certificate} but not the certificate of its issuer "
                 "\u201c{missing_issuer}\u201d, and no trust store we know holds it either. Mail clients send "
                 "the certificates they were given, so recipients may not be able to check your signature.",
-    fix="Add your certificate authority's intermediate certificate(s) when you build the file "
+    fix="Add your certificate authority's intermediate certificates when you build the file "
         "(openssl pkcs12 -export ... -certfile intermediates.pem), or install them on each device.")
 
 
