@@ -139,7 +139,7 @@ def test_it_flags_a_chain_longer_than_the_path_length_constraint():
     report = diagnose_built(leaf, lower, upper, anchors=[root])
     exceeded = finding(report, "chain.path_length_exceeded")
     assert exceeded.certificate == root.sha256
-    assert "at most 0" in exceeded.explanation and "has 2" in exceeded.explanation
+    assert "below it to 0" in exceeded.explanation and "has 2" in exceeded.explanation
 
 
 def test_it_accepts_a_chain_within_the_path_length_constraint():
