@@ -6,6 +6,7 @@ import math
 import os
 import re
 import time
+from html import unescape
 
 import pytest
 
@@ -31,12 +32,17 @@ def test_the_rate_limit_holds_across_instances(browser: Browser, site) -> None:
 
 
 def test_a_share_made_through_one_instance_opens_through_the_other(browser: Browser, site) -> None:
+    # As a person does it: check on A, read the result on A, create the share from its signed offer on A.
     chain = make_chain(email="alice@example.com")
-    offer = browser.request("/tools/diagnose/", base=site["a"])
-    token = browser.csrf_token(offer.text)
-    created = browser.request("/share/", {"csrfmiddlewaretoken": token,
-                                          "certificates": pem(chain.leaf, chain.intermediate).decode(),
-                                          "email": "alice@example.com"}, base=site["a"])
+    form = browser.request("/tools/diagnose/", base=site["a"])
+    posted = browser.request("/tools/diagnose/", {"csrfmiddlewaretoken": browser.csrf_token(form.text),
+                                                  "text": pem(chain.leaf, chain.intermediate).decode(),
+                                                  "email": "alice@example.com"}, base=site["a"])
+    assert posted.status == 303, posted.text[:500]
+    result = browser.request("/" + posted.headers["Location"].split("://", 1)[-1].split("/", 1)[-1], base=site["a"])
+    offer = unescape(re.search(r'name="offer" value="([^"]*)"', result.text).group(1))
+    created = browser.request("/share/", {"csrfmiddlewaretoken": browser.csrf_token(result.text), "offer": offer},
+                              base=site["a"])
     assert created.status == 200, created.text[:500]
     share_path = re.search(r'href="(/share/[A-Za-z0-9_-]+/)"', created.text).group(1)
     opened = browser.request(share_path, base=site["b"])
