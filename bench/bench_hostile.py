@@ -93,8 +93,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT)}
+def start_redis(port: int) -> subprocess.Popen:
+    """A throwaway Redis: four workers must share one cache (gunicorn.conf.py refuses a per-process one)."""
+    return subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def start_server(port: int, cache_url: str) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT),
+           "CACHE_URL": cache_url, "REQUEST_LOG": "false"}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", "--log-level", "warning", "smimecenter.wsgi:application"],
@@ -169,11 +177,12 @@ def phase(port: int, attack_body: bytes | None) -> tuple[list[float], list[int]]
 
 
 def load_figures() -> None:
-    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
-        print("\nUnder load: skipped (gunicorn is not installed in this environment).")
+    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None or not shutil.which("redis-server"):
+        print("\nUnder load: skipped (needs gunicorn in this environment and redis-server on the machine).")
         return
-    port = free_port()
-    server = start_server(port)
+    port, redis_port = free_port(), free_port()
+    redis = start_redis(redis_port)
+    server = start_server(port, f"redis://127.0.0.1:{redis_port}/0")
     try:
         worst_name, (_, worst) = list(hostile_inputs().items())[3]
         body = json.dumps(worst).encode()
@@ -185,6 +194,8 @@ def load_figures() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        redis.terminate()
+        redis.wait(timeout=10)
     print(f"\nUnder load: {READERS} readers of {ARTICLE}, gunicorn with 4 workers, 2 x {PHASE_SECONDS:.0f} s a phase;")
     print("  every client on 127.0.0.1, so the attackers share one address's diagnosis rate limit")
     print(f"  without attackers: median {base_median:6.1f} ms, p99 {base_p99:7.1f} ms, {base_count} requests, "
