@@ -29,6 +29,21 @@ FINDING = {
         "parser_message": {"type": "string", "description": "Only when a parser refused part of the input: "
                                                             "its own message, for experts (the explanation "
                                                             "says the same in plain words)."},
+        "details": {
+            "type": "object",
+            "description": "Only for findings that rest on a judgement: its facts. For chain.missing_intermediate "
+                           "and chain.private_root_not_supplied, `judgement` (missing_intermediate or "
+                           "private_root), `decided_by` and `evidence` (rule, points_to, words).",
+            "properties": {
+                "judgement": {"enum": ["missing_intermediate", "private_root"]},
+                "decided_by": {"type": "string"},
+                "evidence": {"type": "array", "items": {
+                    "type": "object", "required": ["rule", "points_to", "words"],
+                    "properties": {"rule": {"type": "string"},
+                                   "points_to": {"enum": ["missing_intermediate", "private_root"]},
+                                   "words": {"type": "string"}}}},
+            },
+        },
     },
 }
 
