@@ -173,6 +173,9 @@ PKCS12 = {
         "keys": {"type": "array", "items": {"type": "object"}},
         "certificates": {"type": "array", "items": {"type": "object"}},
         "chain_complete": {"type": ["boolean", "null"]}, "missing_issuer": NULLABLE_STRING,
+        "private_root": {"type": ["string", "null"],
+                         "description": "The organisation's own root the file's chain stops just below (not "
+                                        "needed in the file; every device must trust it)."},
         "friendly_names": STRINGS, "local_key_ids": STRINGS,
         "protection": {"type": ["object", "null"],
                        "description": "kind (legacy or modern), MAC algorithm, iterations and each part's scheme."},
