@@ -64,7 +64,9 @@ class Judgement:
     def reasons(self) -> str:
         """The evidence for the judgement as one sentence's worth of clauses."""
         agreeing = [e.words for e in self.evidence if e.points_to == self.kind]
-        return "; ".join(agreeing)
+        if len(agreeing) < 2:
+            return "".join(agreeing)
+        return "; ".join(agreeing[:-1]) + "; and " + agreeing[-1]
 
     def to_dict(self) -> dict[str, object]:
         return {"judgement": self.kind, "decided_by": self.decided_by,
@@ -81,44 +83,40 @@ def judge(last: CertificateFacts, *, supplied_ca: bool, public_anchors: Sequence
     """
     issuer = last.issuer_name
     common_name = _first(issuer, NameOID.COMMON_NAME)
-    shown = f"\u201c{common_name}\u201d" if common_name else "its issuer"
     evidence: list[Evidence] = []
 
     public = _public_ca(issuer, last.authority_key_id, public_anchors)
     if public is not None:
         evidence.append(Evidence("issuer_of_public_ca", MISSING_INTERMEDIATE,
-                                 f"{shown} belongs to {public}, whose roots are in {public_store_name}, "
-                                 "so what is missing is one of its intermediates"))
+                                 f"it belongs to {public}, whose roots are in {public_store_name}"))
     else:
         evidence.append(Evidence("issuer_unknown_to_public_store", PRIVATE_ROOT,
-                                 "neither its name nor its key identifier (AKI) matches any root in "
-                                 f"{public_store_name}"))
+                                 f"neither its name nor its key (AKI) matches a root in {public_store_name}"))
     if common_name and _ROOT_WORD.search(common_name):
-        evidence.append(Evidence("issuer_named_root", PRIVATE_ROOT, f"its name, {shown}, calls it a root"))
+        evidence.append(Evidence("issuer_named_root", PRIVATE_ROOT, "its name calls it a root"))
     elif common_name and _INTERMEDIATE_WORDS.search(common_name):
         evidence.append(Evidence("issuer_named_intermediate", MISSING_INTERMEDIATE,
-                                 f"its name, {shown}, calls it an issuing or intermediate CA"))
+                                 "its name calls it an issuing or intermediate CA"))
     url_kind, url = _ca_issuers(last.ca_issuers_urls)
     if url_kind == "private":
         evidence.append(Evidence("ca_issuers_private", PRIVATE_ROOT,
-                                 f"{last.label} says its issuer is published at {url}, a directory or "
-                                 "intranet address, as an organisation's own CA writes"))
+                                 f"{last.label} says it is published at {url}, a directory or intranet "
+                                 "address, as an organisation's own CA writes"))
     elif url_kind == "public":
         evidence.append(Evidence("ca_issuers_public", MISSING_INTERMEDIATE,
-                                 f"{last.label} says where its issuer can be downloaded ({url}), as "
-                                 "public CAs' certificates do"))
+                                 f"{last.label} gives an address to download it from ({url}), as public "
+                                 "CAs' certificates do"))
     else:
         evidence.append(Evidence("no_ca_issuers", PRIVATE_ROOT,
-                                 f"{last.label} does not say where its issuer can be downloaded (no AIA "
-                                 "caIssuers URL), which public CAs' certificates do"))
+                                 f"{last.label} gives no address to download it from (no AIA caIssuers "
+                                 "URL), which public CAs' certificates give"))
     if supplied_ca:
         evidence.append(Evidence("intermediate_supplied", PRIVATE_ROOT,
-                                 f"{last.label} is itself a CA certificate, and the one above an "
-                                 "intermediate is most often the root"))
+                                 f"{last.label} is itself a CA, so the next one up is usually the root"))
     else:
         evidence.append(Evidence("certificate_alone", MISSING_INTERMEDIATE,
-                                 f"no CA certificate came with {last.label}, and public CAs never issue "
-                                 "a person's certificate straight from their root"))
+                                 f"{last.label} came without a CA certificate, and public CAs never issue "
+                                 "a person's certificate straight from a root"))
     if own_roots_given:
         evidence.append(Evidence("own_roots_did_not_issue", PRIVATE_ROOT,
                                  "the root given as your organisation's did not issue it"

@@ -20,7 +20,7 @@ MISSING_INTERMEDIATE = rule(
     title="An intermediate certificate is missing",
     explanation="{certificate} was issued by {missing_issuer}, but that certificate was not "
                 "supplied and is not a trusted root. It looks like a certificate authority's "
-                "intermediate: {reasons}. {where}",
+                "intermediate, because {reasons}. {where}",
     fix="Add the certificate of {missing_name}, the CA that issued {certificate}, to what you "
         "install or send: your certificate authority publishes it, usually in a \u201cchain\u201d or "
         "\u201cbundle\u201d file. {download}")
@@ -31,13 +31,11 @@ PRIVATE_ROOT_NOT_SUPPLIED = rule(
     learn_more="/guides/distribute-private-root/#add-your-root",
     title="Your organisation's root certificate is not supplied or trusted",
     explanation="{certificate} was issued by {missing_issuer}, which looks like an organisation's own "
-                "root certificate (a private certificate authority) rather than a missing intermediate: "
-                "{reasons}. Senders leave the root out, and it is in no trust store this check used, so "
-                "the chain could not be checked up to it. {nothing_else}",
-    fix="{own_ca} Your IT team, or whoever runs the certificate authority, can give it to you (the CA "
-        "software exports it, for example as a .cer or .pem file). {not_ours}Mail apps trust "
-        "certificates it issued only on devices where this root is installed: the guide shows how for each "
-        "app.")
+                "root (a private certificate authority), not a missing intermediate, because {reasons}. "
+                "Senders leave the root out, and no trust store this check used holds it, so the chain "
+                "could not be checked up to it. {nothing_else}",
+    fix="{own_ca} {not_ours}Mail apps trust certificates from this CA only on devices where its root is "
+        "installed; the guide shows how for each app.")
 
 
 @check
@@ -58,8 +56,8 @@ def missing_intermediate(context: CheckContext) -> Iterator[Observation]:
                 missing_issuer=_issuer_phrase(issuer), reasons=judgement.reasons,
                 nothing_else=_nothing_else(context, problem.certificate),
                 own_ca=_own_ca_words(issuer, own_roots),
-                not_ours="" if own_roots else ("If your organisation does not run its own CA, ask whoever "
-                                               "issued the certificate for the rest of the chain. "))
+                not_ours="" if own_roots else ("Otherwise, ask whoever issued the certificate for the rest "
+                                               "of the chain. "))
             continue
         url = problem.details.get("ca_issuers_url")
         yield MISSING_INTERMEDIATE.observe(
@@ -79,9 +77,13 @@ def _own_ca_words(issuer: x509.Name, own_roots: int) -> str:
                  else "None of the roots given as your organisation's")
         verb = "is not" if own_roots == 1 else "is"
         return (f"{given} {verb} {name}: add that root under \u201cMy organisation runs its own "
-                "certificate authority\u201d instead, and check again.")
+                f"certificate authority\u201d instead, and check again. {_WHERE_TO_GET_IT}")
     return (f"If your organisation runs its own certificate authority, add its root, {name}, under "
-            "\u201cMy organisation runs its own certificate authority\u201d and check again.")
+            f"\u201cMy organisation runs its own certificate authority\u201d and check again. {_WHERE_TO_GET_IT}")
+
+
+_WHERE_TO_GET_IT = ("Your IT team, or whoever runs the CA, can export it from the CA software (a .cer or .pem "
+                    "file).")
 
 
 def _nothing_else(context: CheckContext, last: x509.Certificate) -> str:
