@@ -84,6 +84,8 @@ def test_the_admin_adds_the_organisations_root_and_gets_a_trusted_verdict(live_s
     absent.get_by_role("link", name="Add your organisation's root and check again").click()
     page.wait_for_url("**/tools/diagnose/#id_trust")
     assert page.locator("details.field-trust").evaluate("element => element.open")
+    # The field points back to the same guide section as the result.
+    assert page.locator("details.field-trust a[href='/guides/distribute-private-root/#add-your-root']").is_visible()
     root_file = tmp_path / "acme-root.pem"
     root_file.write_bytes(acme.root_pem)
     page.locator("#id_trust").set_input_files(str(root_file))
