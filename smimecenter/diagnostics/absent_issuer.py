@@ -22,9 +22,10 @@ observation, whichever way it points.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -73,13 +74,14 @@ class Judgement:
                 "evidence": [e.to_dict() for e in self.evidence]}
 
 
-def judge(last: CertificateFacts, *, supplied_ca: bool, public_anchors: Sequence[x509.Certificate],
+def judge(last: CertificateFacts, *, supplied_ca: bool, public_anchors: Iterable[x509.Certificate],
           public_store_name: str, own_roots_given: int) -> Judgement:
     """Judge the absent issuer of `last`, the last certificate of the path.
 
     `supplied_ca`: `last` is a CA certificate the person supplied (an intermediate, or the CA checked);
-    `public_anchors`: the roots of the public email store; `own_roots_given`: how many roots the
-    person (or the site) gave as the organisation's own, none of which issued `last`.
+    `public_anchors`: the public email store (hashable, as a TrustStore is: indexed once and
+    remembered); `own_roots_given`: how many roots the person (or the site) gave as the
+    organisation's own, none of which issued `last`.
     """
     issuer = last.issuer_name
     common_name = _first(issuer, NameOID.COMMON_NAME)
@@ -152,16 +154,31 @@ def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
     return str(values[0].value) if values else None
 
 
-def _public_ca(issuer: x509.Name, key_id: bytes | None,
-               anchors: Sequence[x509.Certificate]) -> str | None:
+def _public_ca(issuer: x509.Name, key_id: bytes | None, anchors: Iterable[x509.Certificate]) -> str | None:
     """The public CA the issuer belongs to ("“DigiCert Inc”"), by organisation name or root key."""
+    organisations, keys = _public_index(anchors)
     organisation = _first(issuer, NameOID.ORGANIZATION_NAME)
-    for anchor in anchors:
-        if organisation and organisation == _first(anchor.subject, NameOID.ORGANIZATION_NAME):
-            return f"\u201c{organisation}\u201d"
-        if key_id is not None and _subject_key_id(anchor) == key_id:
-            return f"\u201c{_first(anchor.subject, NameOID.COMMON_NAME) or anchor.subject.rfc4514_string()}\u201d"
+    if organisation and organisation in organisations:
+        return f"\u201c{organisation}\u201d"
+    if key_id is not None and key_id in keys:
+        return f"\u201c{keys[key_id]}\u201d"
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _public_index(anchors: Iterable[x509.Certificate]) -> tuple[frozenset[str], Mapping[bytes, str]]:
+    """The organisation names and key identifiers of the public roots, read once per store (the
+    embedded store lives as long as the process)."""
+    organisations: set[str] = set()
+    keys: dict[bytes, str] = {}
+    for anchor in anchors:
+        organisation = _first(anchor.subject, NameOID.ORGANIZATION_NAME)
+        if organisation:
+            organisations.add(organisation)
+        key_id = _subject_key_id(anchor)
+        if key_id is not None:
+            keys.setdefault(key_id, _first(anchor.subject, NameOID.COMMON_NAME) or anchor.subject.rfc4514_string())
+    return frozenset(organisations), keys
 
 
 def _subject_key_id(certificate: x509.Certificate) -> bytes | None:

@@ -411,7 +411,7 @@ def _looks_like_private_root(last: x509.Certificate) -> bool:
 
     public = email_trust_store()
     facts = facts_of(last)
-    return judge(facts, supplied_ca=facts.is_ca, public_anchors=list(public), public_store_name=public.name,
+    return judge(facts, supplied_ca=facts.is_ca, public_anchors=public, public_store_name=public.name,
                  own_roots_given=0).kind == PRIVATE_ROOT
 
 

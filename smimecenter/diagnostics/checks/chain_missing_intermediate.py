@@ -41,7 +41,7 @@ PRIVATE_ROOT_NOT_SUPPLIED = rule(
 @check
 def missing_intermediate(context: CheckContext) -> Iterator[Observation]:
     public = context.public_store
-    public_anchors = list(public) if public is not None else []
+    public_anchors = public if public is not None else ()
     own_roots = sum(len(store) for store in context.stores  # type: ignore[arg-type]
                     if store is not public and hasattr(store, "__len__"))
     for problem in context.chain.problems(chains.MISSING_INTERMEDIATE):
