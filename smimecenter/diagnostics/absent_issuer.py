@@ -93,7 +93,7 @@ def judge(last: CertificateFacts, *, supplied_ca: bool, public_anchors: Iterable
                                  f"it belongs to {public}, whose roots are in {public_store_name}"))
     else:
         evidence.append(Evidence("issuer_unknown_to_public_store", PRIVATE_ROOT,
-                                 f"neither its name nor its key (AKI) matches a root in {public_store_name}"))
+                                 f"neither its organisation nor its key (AKI) matches a root in {public_store_name}"))
     if common_name and _ROOT_WORD.search(common_name):
         evidence.append(Evidence("issuer_named_root", PRIVATE_ROOT, "its name calls it a root"))
     elif common_name and _INTERMEDIATE_WORDS.search(common_name):
@@ -142,9 +142,8 @@ def decide(evidence: Sequence[Evidence]) -> Judgement:
     order = ("issuer_of_public_ca", "issuer_named_root", "issuer_named_intermediate", "ca_issuers_private",
              "ca_issuers_public", "intermediate_supplied", "no_ca_issuers")
     observed = {e.rule: e for e in evidence}
-    deciding = next((observed[rule] for rule in order if rule in observed), None)
-    if deciding is None:
-        deciding = next(e for e in evidence if e.rule == "certificate_alone")
+    # One of the three caIssuers observations is always there, so some rule always decides.
+    deciding = next(observed[rule] for rule in order if rule in observed)
     ordered = (deciding, *(e for e in evidence if e is not deciding))
     return Judgement(kind=deciding.points_to, decided_by=deciding.rule, evidence=ordered)
 
