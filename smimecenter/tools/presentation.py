@@ -201,6 +201,8 @@ def _key_size(key: Mapping) -> str | None:
 # --- the chain picture ---------------------------------------------------------------------------
 
 STATE_WORDS = {"ok": "No problems found", "warn": "Has a warning", "err": "Has a problem"}
+# The form's "My organisation runs its own certificate authority" field (its <details> opens on the fragment).
+ADD_ROOT = {"href": "/tools/diagnose/#id_trust", "words": "Add your organisation's root and check again"}
 
 
 @dataclass(frozen=True)
@@ -235,10 +237,13 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
             note = titles[0][1] if titles else STATE_WORDS[state]
         if certificate["sha256"] == anchor:
             note = f"Trusted by {trust.get('store')}" if state == "ok" else note
+        untrusted_root = any(f["code"] == "chain.untrusted_root" and f.get("certificate") == certificate["sha256"]
+                             for f in findings)
         boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
                               name=_name(certificate), note=note, state=state,
                               anchor=trust.get("store") if certificate["sha256"] == anchor else None,
-                              link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or ""))
+                              link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or "",
+                              action=ADD_ROOT if untrusted_root else None))
     last = chain[-1]
     absent = {f["code"] for f in findings if f["code"] in ABSENT_ISSUER_CODES} if anchor is None else set()
     if absent and last.get("subject") != last.get("issuer"):
@@ -247,8 +252,7 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
             boxes.append(ChainBox(heading="Your organisation's root (not supplied)", name=issuer,
                                   note="Not supplied and not trusted by this check: it looks like your "
                                        "organisation's own root", state="missing", technical=last["issuer"] or "",
-                                  action={"href": "/tools/diagnose/#id_trust",
-                                          "words": "Add your organisation's root and check again"}))
+                                  action=ADD_ROOT))
         else:
             boxes.append(ChainBox(heading="Missing certificate", name=issuer,
                                   note="Not supplied: the certificate that issued the one above", state="missing",

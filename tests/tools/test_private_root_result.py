@@ -71,12 +71,21 @@ def test_a_public_chain_missing_its_intermediate_keeps_the_missing_certificate_b
     assert 'data-code="chain.private_root_not_supplied"' not in page
 
 
+def test_a_pasted_root_nobody_trusts_offers_the_form_field_and_no_absent_box(client, acme):
+    page = result(client, text=(acme.supplied_pem + acme.root_pem).decode())
+    drawn = boxes(page)
+    assert [state for state, _ in drawn] == ["ok", "ok", "err"]
+    assert 'href="/tools/diagnose/#id_trust"' in drawn[2][1]
+    assert 'href="/tools/diagnose/#id_trust"' not in drawn[1][1]
+
+
 def test_with_the_root_added_on_the_form_the_chain_is_trusted(client, acme):
     page = result(client, text=acme.supplied_pem.decode(),
                   trust=SimpleUploadedFile("root.pem", acme.root_pem))
     assert "verdict-pass" in page
     assert "chain.private_root_not_supplied" not in page
     assert [state for state, _ in boxes(page)] == ["ok", "ok", "ok"]
+    assert "#id_trust" not in "".join(text for _, text in boxes(page))
 
 
 def test_the_api_carries_the_judgement_and_its_evidence(client, acme):
