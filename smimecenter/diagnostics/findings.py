@@ -1,7 +1,8 @@
 """What a diagnosis says: one Finding per problem (or notable fact), with its words already written."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 __all__ = ["Finding", "Severity"]
@@ -30,6 +31,8 @@ class Finding:
     certificate: str | None  # SHA-256 fingerprint (hex) of the certificate concerned
     reference: str
     parser_message: str | None = None  # a parser's own words, for experts; the explanation is plain English
+    # The facts behind a judgement, for machines (e.g. why a chain is judged to lack a private root).
+    details: Mapping[str, object] | None = field(default=None, hash=False)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -42,4 +45,5 @@ class Finding:
             "certificate": self.certificate,
             "reference": self.reference,
             **({"parser_message": self.parser_message} if self.parser_message else {}),
+            **({"details": dict(self.details)} if self.details else {}),
         }

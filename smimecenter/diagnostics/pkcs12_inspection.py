@@ -18,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
+from .absent_issuer import PRIVATE_ROOT, judge
+from .certinfo import facts_of
 from .public_keys import key_shape
 from .chains import TrustStoreLike
 from .inputs import BagProtection, Pkcs12Contents, Pkcs12Protection
@@ -262,6 +264,9 @@ class Pkcs12Inspection:
     declared_iterations: int  # key-derivation iterations the file declares, all parts together
     platform_notes: tuple[PlatformRule, ...]
     repackage: tuple[dict[str, str], ...]
+    # The organisation's own root the chain leads to, when the file stops just below it: senders leave the
+    # root out (RFC 8550 section 2.3), so the file is complete, but every device must trust that root.
+    private_root: str | None = None
 
     @property
     def protection_kind(self) -> str:
@@ -300,6 +305,7 @@ class Pkcs12Inspection:
             "certificates": [c.to_dict() for c in self.certificates],
             "chain_complete": self.chain_complete,
             "missing_issuer": self.missing_issuer,
+            "private_root": self.private_root,
             "friendly_names": list(self.friendly_names),
             "local_key_ids": list(self.local_key_ids),
             "protection": None if protection is None else {
@@ -349,8 +355,8 @@ def inspect_pkcs12(contents: Pkcs12Contents, *, stores: Sequence[TrustStoreLike]
                          is_ca=_is_ca(c), has_key=fingerprints[id(c)] in owners)
         for c in contents.certificates
     )
-    complete, missing = _chain_completeness(key_owner or _lowest(contents.certificates),
-                                            contents.certificates, stores)
+    complete, missing, private_root = _chain_completeness(key_owner or _lowest(contents.certificates),
+                                                          contents.certificates, stores)
     protection = contents.protection
     notes = tuple(rule for rule in PLATFORM_RULES if protection is not None and rule.applies(protection))
     return Pkcs12Inspection(
@@ -366,18 +372,21 @@ def inspect_pkcs12(contents: Pkcs12Contents, *, stores: Sequence[TrustStoreLike]
         declared_iterations=declared_iterations(protection),
         platform_notes=notes,
         repackage=tuple(repackage_commands(protection, add_chain=complete is False)),
+        private_root=private_root,
     )
 
 
 def _chain_completeness(start: x509.Certificate | None, held: Sequence[x509.Certificate],
-                        stores: Sequence[TrustStoreLike]) -> tuple[bool | None, str | None]:
-    """Walk issuer names inside the file; complete when it reaches a self-issued or store-held CA.
+                        stores: Sequence[TrustStoreLike]) -> tuple[bool | None, str | None, str | None]:
+    """Walk issuer names inside the file; complete when it reaches a self-issued or store-held CA, or
+    stops just below what looks like the organisation's own root (absent_issuer.judge).
 
     RFC 8551 section 2.4.1 asks senders to include the certificates a recipient needs to build the
-    path; the file's certificates are what a mail client will send.
+    path, and RFC 8550 section 2.3 leaves the root out; the file's certificates are what a mail client
+    will send. Returns (complete, missing issuer, private root).
     """
     if start is None:
-        return None, None
+        return None, None, None
     by_subject: dict[bytes, x509.Certificate] = {}
     for certificate in held:
         by_subject.setdefault(certificate.subject.public_bytes(), certificate)
@@ -385,14 +394,25 @@ def _chain_completeness(start: x509.Certificate | None, held: Sequence[x509.Cert
     while len(seen) <= len(held):
         seen.add(id(current))
         if current.issuer == current.subject:
-            return True, None
+            return True, None, None
         if any(store.candidates(current.issuer, _aki(current)) for store in stores):
-            return True, None
+            return True, None, None
         issuer = by_subject.get(current.issuer.public_bytes())
         if issuer is None or id(issuer) in seen:
-            return False, _name(current.issuer)
+            break
         current = issuer
-    return False, _name(current.issuer)
+    if _looks_like_private_root(current):
+        return True, None, _name(current.issuer)
+    return False, _name(current.issuer), None
+
+
+def _looks_like_private_root(last: x509.Certificate) -> bool:
+    from .trust import email_trust_store
+
+    public = email_trust_store()
+    facts = facts_of(last)
+    return judge(facts, supplied_ca=facts.is_ca, public_anchors=public, public_store_name=public.name,
+                 own_roots_given=0).kind == PRIVATE_ROOT
 
 
 def _lowest(certificates: Sequence[x509.Certificate]) -> x509.Certificate | None:

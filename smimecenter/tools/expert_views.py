@@ -168,7 +168,8 @@ def _pkcs12_result(request: HttpRequest) -> HttpResponse:
     files = [dict(file, repackage=_own_commands(file.get("repackage") or (), quoted, number))
              for number, file in enumerate(report["pkcs12"])]
     findings = [dict(f, fix=str(f.get("fix") or "").replace(_EXAMPLE_FILE, quoted))
-                for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))]
+                for f in report["findings"] if str(f["code"]).startswith(("pkcs12.", "input."))
+                or f["code"] == "chain.private_root_not_supplied"]
     return _redirect_to_result("pkcs12", {
         "files": files, "findings": findings, "summary": report["summary"], "status": report["status"], "name": name})
 

@@ -29,6 +29,21 @@ FINDING = {
         "parser_message": {"type": "string", "description": "Only when a parser refused part of the input: "
                                                             "its own message, for experts (the explanation "
                                                             "says the same in plain words)."},
+        "details": {
+            "type": "object",
+            "description": "Only for findings that rest on a judgement: its facts. For chain.missing_intermediate "
+                           "and chain.private_root_not_supplied, `judgement` (missing_intermediate or "
+                           "private_root), `decided_by` and `evidence` (rule, points_to, words).",
+            "properties": {
+                "judgement": {"enum": ["missing_intermediate", "private_root"]},
+                "decided_by": {"type": "string"},
+                "evidence": {"type": "array", "items": {
+                    "type": "object", "required": ["rule", "points_to", "words"],
+                    "properties": {"rule": {"type": "string"},
+                                   "points_to": {"enum": ["missing_intermediate", "private_root"]},
+                                   "words": {"type": "string"}}}},
+            },
+        },
     },
 }
 
@@ -158,6 +173,9 @@ PKCS12 = {
         "keys": {"type": "array", "items": {"type": "object"}},
         "certificates": {"type": "array", "items": {"type": "object"}},
         "chain_complete": {"type": ["boolean", "null"]}, "missing_issuer": NULLABLE_STRING,
+        "private_root": {"type": ["string", "null"],
+                         "description": "The organisation's own root the file's chain stops just below (not "
+                                        "needed in the file; every device must trust it)."},
         "friendly_names": STRINGS, "local_key_ids": STRINGS,
         "protection": {"type": ["object", "null"],
                        "description": "kind (legacy or modern), MAC algorithm, iterations and each part's scheme."},

@@ -27,6 +27,9 @@ ROLE_HEADINGS = {
     "alternative": "Another certificate for the chain (not used)",
     "unrelated": "A certificate that is not part of this chain",
 }
+# Findings about the certificate above the one they name, which nobody supplied: the certificate named
+# is present and not at fault, so they colour the absent box, never the present one.
+ABSENT_ISSUER_CODES = ("chain.missing_intermediate", "chain.private_root_not_supplied")
 # Roles that belong to the chain the engine built (the others are alternatives and strays).
 CHAIN_ROLES = ("leaf", "subject", "intermediate", "root")
 
@@ -91,7 +94,7 @@ def _worst_severity_by_certificate(findings: list[Mapping]) -> dict[str, str]:
     worst: dict[str, str] = {}
     for finding in findings:
         fingerprint, severity = finding.get("certificate"), finding["severity"]
-        if fingerprint is None or severity == "info":
+        if fingerprint is None or severity == "info" or finding["code"] in ABSENT_ISSUER_CODES:
             continue
         current = worst.get(fingerprint)
         if current is None or SEVERITY_ORDER.index(severity) < SEVERITY_ORDER.index(current):
@@ -198,6 +201,8 @@ def _key_size(key: Mapping) -> str | None:
 # --- the chain picture ---------------------------------------------------------------------------
 
 STATE_WORDS = {"ok": "No problems found", "warn": "Has a warning", "err": "Has a problem"}
+# The form's "My organisation runs its own certificate authority" field (its <details> opens on the fragment).
+ADD_ROOT = {"href": "/tools/diagnose/#id_trust", "words": "Add your organisation's root and check again"}
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,7 @@ class ChainBox:
     anchor: str | None = None  # the store's name when this box is the trust anchor
     link: str | None = None    # the id of its details card on the page
     technical: str = ""        # the distinguished name, shown on request only
+    action: Mapping[str, str] | None = None  # {"href", "words"}: what the person can do about an absent box
 
 
 def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping[str, str],
@@ -223,23 +229,34 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
         validity_state, validity_words = _validity(certificate, at)
         # The box says what is wrong with this certificate, in the engine's words (the worst first).
         titles = sorted(((SEVERITY_ORDER.index(f["severity"]), f["title"]) for f in findings
-                         if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"))
+                         if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"
+                         and f["code"] not in ABSENT_ISSUER_CODES))
         if validity_state != "ok":
             note = validity_words  # names the date, which the finding's title does not
         else:
             note = titles[0][1] if titles else STATE_WORDS[state]
         if certificate["sha256"] == anchor:
             note = f"Trusted by {trust.get('store')}" if state == "ok" else note
+        untrusted_root = any(f["code"] == "chain.untrusted_root" and f.get("certificate") == certificate["sha256"]
+                             for f in findings)
         boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
                               name=_name(certificate), note=note, state=state,
                               anchor=trust.get("store") if certificate["sha256"] == anchor else None,
-                              link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or ""))
+                              link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or "",
+                              action=ADD_ROOT if untrusted_root else None))
     last = chain[-1]
-    missing = anchor is None and any(f["code"] == "chain.missing_intermediate" for f in findings)
-    if missing and last.get("subject") != last.get("issuer"):
-        boxes.append(ChainBox(heading="Missing certificate", name=friendly_name(last["issuer"]) or "(no issuer name)",
-                              note="Not supplied: the certificate that issued the one above", state="missing",
-                              technical=last["issuer"] or ""))
+    absent = {f["code"] for f in findings if f["code"] in ABSENT_ISSUER_CODES} if anchor is None else set()
+    if absent and last.get("subject") != last.get("issuer"):
+        issuer = friendly_name(last["issuer"]) or "(no issuer name)"
+        if "chain.private_root_not_supplied" in absent:
+            boxes.append(ChainBox(heading="Your organisation's root (not supplied)", name=issuer,
+                                  note="Not supplied and not trusted by this check: it looks like your "
+                                       "organisation's own root", state="missing", technical=last["issuer"] or "",
+                                  action=ADD_ROOT))
+        else:
+            boxes.append(ChainBox(heading="Missing certificate", name=issuer,
+                                  note="Not supplied: the certificate that issued the one above", state="missing",
+                                  technical=last["issuer"] or ""))
     return boxes
 
 

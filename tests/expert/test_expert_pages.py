@@ -45,6 +45,19 @@ def test_the_p12_inspector_shows_contents_protection_and_the_compatible_command(
     assert "secret" not in text  # the password is never echoed back
 
 
+def test_the_p12_inspector_asks_for_the_organisations_root_not_the_intermediate_it_holds(client):
+    private = make_chain(root_options={"common_name": "Acme Widgets Root CA 2026", "organization": "Acme Widgets"},
+                         intermediate_options={"common_name": "Acme Widgets Mail CA", "organization": "Acme Widgets"})
+    data = p12_with(key=private.leaf.key, certificate=private.leaf, extra=[private.intermediate])
+    text = client.post("/tools/pkcs12/", follow=True, data={"file": SimpleUploadedFile("alice.p12", data),
+                                                              "password": "secret"}).content.decode()
+    assert "<code>chain.private_root_not_supplied</code>" in text
+    assert "Your organisation&#x27;s root certificate is not supplied or trusted" in text
+    assert "complete for sending" in text and 'href="/guides/distribute-private-root/#add-your-root"' in text
+    assert "pkcs12.chain_incomplete" not in text and "An intermediate certificate is missing" not in text
+    assert "-certfile intermediates.pem" not in text
+
+
 def test_the_p12_inspector_says_legacy_for_3des(client, chain):
     data = p12_with(key=chain.leaf.key, certificate=chain.leaf,
                     algorithm=pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, mac=hashes.SHA1())

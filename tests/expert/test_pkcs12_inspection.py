@@ -118,8 +118,32 @@ def test_a_file_with_the_whole_chain_is_complete(chain):
 def test_a_chain_ending_at_a_root_some_store_holds_is_complete(chain):
     data = p12_with(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate])
     store = TrustStore.from_pem(chain.root_pem, name="ACME's root")
-    assert inspect(data, stores=[store]).chain_complete is True
-    assert inspect(data).chain_complete is False
+    with_store = inspect(data, stores=[store])
+    assert with_store.chain_complete is True and with_store.private_root is None
+    # Without the store, the file still carries all a sender includes; the root it stops below is named.
+    assert inspect(data).private_root == chain.root.certificate.subject.rfc4514_string()
+
+
+def test_a_file_stopping_below_a_private_root_is_complete_and_names_the_root():
+    chain = make_chain(root_options={"common_name": "Acme Widgets Root CA 2026", "organization": "Acme Widgets"},
+                       intermediate_options={"common_name": "Acme Widgets Mail CA", "organization": "Acme Widgets"})
+    data = p12_with(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate])
+    found = inspect(data)
+    assert found.chain_complete is True and found.missing_issuer is None
+    assert found.private_root == "CN=Acme Widgets Root CA 2026,O=Acme Widgets"
+    assert found.to_dict()["private_root"] == found.private_root
+    assert not any("-certfile" in entry["commands"] for entry in found.repackage)
+    found_codes = codes(data)
+    assert "pkcs12.chain_incomplete" not in found_codes and "chain.missing_intermediate" not in found_codes
+    assert "chain.private_root_not_supplied" in found_codes
+
+
+def test_a_file_missing_a_public_intermediate_is_still_incomplete():
+    chain = make_chain(aia_ca_issuers="http://crt.example-ca.com/issuing.crt")
+    data = p12_with(key=chain.leaf.key, certificate=chain.leaf)
+    found = inspect(data)
+    assert found.chain_complete is False and found.private_root is None
+    assert any("-certfile" in entry["commands"] for entry in found.repackage)
 
 
 def test_a_wrong_password_still_shows_the_protection_and_its_finding(chain):

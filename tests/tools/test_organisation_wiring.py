@@ -65,9 +65,11 @@ def test_the_pkcs12_inspector_trusts_a_root_added_in_the_admin(client: Client) -
     data = pkcs12_bytes(key=chain.leaf.key, certificate=chain.leaf, extra=[chain.intermediate], password=b"pw")
     upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
     before = client.post("/tools/pkcs12/", upload, follow=True).content.decode()
-    assert "pkcs12.chain_incomplete" in before
+    # The file holds the leaf and its intermediate: what is missing is the organisation's root, not the file's.
+    assert "chain.private_root_not_supplied" in before and "pkcs12.chain_incomplete" not in before
     OrganisationTrustAnchor.objects.create(pem=chain.root.pem.decode())
     invalidate_all()
     upload = {"file": SimpleUploadedFile("alice.p12", data), "password": "pw"}
     after = client.post("/tools/pkcs12/", upload, follow=True).content.decode()
-    assert "pkcs12.chain_incomplete" not in after
+    assert "chain.private_root_not_supplied" not in after and "pkcs12.chain_incomplete" not in after
+    assert "complete (it reaches a root in the file or a root we know)" in after

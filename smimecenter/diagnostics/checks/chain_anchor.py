@@ -22,9 +22,9 @@ UNTRUSTED_ROOT = rule(
     explanation="The chain ends at {certificate}, a root certificate that is not in {stores}. "
                 "Recipients will see the signature as untrusted unless they install this root "
                 "themselves.",
-    fix="Use a certificate from a publicly trusted S/MIME certificate authority, or, for a "
-        "private company CA, install its root on every recipient's computer (or supply it here "
-        "as an extra trust anchor to check the rest).")
+    fix="If this is your organisation's own root, check again with it added under \u201cMy organisation "
+        "runs its own certificate authority\u201d, and install it on every device that reads your mail. "
+        "Otherwise use a certificate from a publicly trusted S/MIME certificate authority.")
 SELF_SIGNED_LEAF = rule(
     code="chain.self_signed_leaf", severity=Severity.ERROR, reference="RFC 5280 section 3.2",
     learn_more="/learn/why-trust-fails/#self-signed",

@@ -36,8 +36,10 @@ class Rule:
     explanation: str
     fix: str
 
-    def observe(self, certificate: x509.Certificate | None = None, **details: object) -> Observation:
-        return Observation(rule=self, certificate=certificate, details=details)
+    def observe(self, certificate: x509.Certificate | None = None, *,
+                record: Mapping[str, object] | None = None, **details: object) -> Observation:
+        """`details` fill the words; `record` (plain JSON values) is handed on as the finding's `details`."""
+        return Observation(rule=self, certificate=certificate, details=details, record=record or {})
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Observation:
     rule: Rule
     certificate: x509.Certificate | None
     details: Mapping[str, object] = field(default_factory=dict)
+    # Machine-readable facts behind the words (the finding's JSON `details`), when a rule has any.
+    record: Mapping[str, object] = field(default_factory=dict)
 
 
 CheckFunction = Callable[["CheckContext"], Iterable[Observation]]

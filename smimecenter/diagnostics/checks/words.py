@@ -69,4 +69,5 @@ def describe(observation: Observation,
         reference=rule.reference,
         parser_message=str(observation.details["parser_message"])
         if observation.details.get("parser_message") else None,
+        details=dict(observation.record) or None,
     )
