@@ -7,29 +7,52 @@ from __future__ import annotations
 import os
 import sys
 
+from gunicorn import glogging
+
 from smimecenter.operations.serving import default_workers, per_process_cache_problem
 
 wsgi_app = "smimecenter.wsgi:application"
 bind = [os.environ.get("BIND", "127.0.0.1:8000")]
-# Diagnoses are CPU work: synchronous workers, about two per core (WEB_CONCURRENCY overrides; the
-# settings read the same variable, so the deployment checks know how many processes share the cache).
+# Worker processes: about two per core (WEB_CONCURRENCY overrides; the settings read the same variable,
+# so the deployment checks know how many processes share the cache). Each has two threads: while one
+# waits on the network (the proxy, Redis, PostgreSQL), the other works. Threaded workers also keep
+# connections to the proxy open between requests (keep-alive), where a synchronous worker accepts and
+# closes one per request: 1.3-1.5 ms of CPU per request in the load run instead of 1.9 (bench/bench_load.py).
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
-worker_class = "sync"
+worker_class = "gthread"
+threads = 2
 # A worker silent for this long is killed and replaced. The slowest legitimate diagnosis (a PKCS#12
 # file at the largest allowed key-derivation count) takes a few seconds.
 timeout = 30
 # HUP or TERM: workers finish the requests they hold, for up to this long, before they go.
 graceful_timeout = 30
-keepalive = 5
-# Replace each worker after this many requests (jitter: not all at once), bounding slow growth.
-max_requests = 5000
-max_requests_jitter = 500
+# Seconds an idle connection stays open. Longer than the proxy keeps an idle upstream connection
+# (nginx: `keepalive_timeout 60s` in the upstream block, its default), so the proxy, not gunicorn,
+# closes it: a request nginx sends just as gunicorn closes would fail, and a POST is not retried.
+keepalive = 75
+# Replace each worker after this many requests (jitter: not all at once), bounding slow growth. A new
+# worker costs most of a CPU-second (Django, the pages, the trust store) and starts with no pages
+# rendered: at several hundred requests a second, 5,000 meant a new worker every few seconds somewhere.
+max_requests = 100_000
+max_requests_jitter = 10_000
 # Requests larger than Django would read anyway are refused early by the proxy; these bound headers.
 limit_request_line = 8190
 limit_request_fields = 100
 # Access log: none from gunicorn, whose line would carry the query string and the tokens in share
 # links. The site writes its own, one JSON line per request without either (operations/request_log.py).
 accesslog = None
+
+
+class _WithoutAccessLog(glogging.Logger):
+    """gunicorn's logger, minus the access line: with `logconfig_dict` set, gunicorn gathers every
+    request's headers and environment for an access line that no handler writes (a few percent of a
+    page's CPU)."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        return None
+
+
+logger_class = _WithoutAccessLog
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn's own lines (workers booting, timeouts, signals) in the site's format: JSON unless LOG_FORMAT=text.

@@ -5,7 +5,8 @@ They change which records are written and how much of them, never the format (se
   an expected event, so its record keeps its one line and loses the traceback Django attaches.
 - RepeatCap: a line repeated more than `per_minute` times a minute (same logger, level and message
   template) is written that often and then dropped for the rest of the minute; the first line of the next
-  minute says how many were dropped. Counted per process.
+  minute says how many were dropped. Counted per process. The request log is not capped: one line per
+  request is its promise (every request line has the same template, so a cap would keep 20 a minute).
 """
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ class RefusalsWithoutTraceback(logging.Filter):
 
 
 class RepeatCap(logging.Filter):
-    def __init__(self, per_minute: int = 20) -> None:
+    def __init__(self, per_minute: int = 20, uncapped: tuple[str, ...] | list[str] = ()) -> None:
         super().__init__()
         self.per_minute = per_minute
+        self.uncapped = tuple(uncapped)   # loggers whose every line is written
         self._lock = threading.Lock()
         self._minute = -1
         self._counts: dict[tuple[str, int, str], int] = {}
@@ -44,6 +46,8 @@ class RepeatCap(logging.Filter):
             self._dropped.clear()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name in self.uncapped:
+            return True
         key = (record.name, record.levelno, str(record.msg))
         minute = int(time.monotonic() // 60)
         with self._lock:

@@ -249,7 +249,8 @@ LOGGING = {
     "filters": {
         "mask_secret_paths": {"()": "smimecenter.operations.request_log.MaskSecretPaths"},
         "refusals_without_traceback": {"()": "smimecenter.logfilters.RefusalsWithoutTraceback"},
-        "repeat_cap": {"()": "smimecenter.logfilters.RepeatCap", "per_minute": 20},
+        "repeat_cap": {"()": "smimecenter.logfilters.RepeatCap", "per_minute": 20,
+                       "uncapped": ["smimecenter.requests"]},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
                              "filters": ["mask_secret_paths", "refusals_without_traceback", "repeat_cap"]}},

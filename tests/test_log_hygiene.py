@@ -96,6 +96,13 @@ def test_a_repeated_line_is_capped_and_the_drop_is_reported(monkeypatch):
     assert "80 repeated log lines were dropped" in first.getMessage()
 
 
+def test_every_request_line_is_written_however_many_there_are(client, site_log):
+    for _ in range(30):
+        client.get("/learn/")
+    written = [json.loads(line) for line in site_log.getvalue().splitlines()]
+    assert len([line for line in written if line.get("logger") == "smimecenter.requests"]) == 30
+
+
 def test_a_failing_check_is_one_error_line_without_traceback(monkeypatch, caplog):
     from smimecenter.diagnostics import checks
     from smimecenter.diagnostics.checks import run_checks

@@ -4,6 +4,12 @@ Every page shows the header (name, logo) and every article may carry notes; both
 Each snapshot is loaded once and kept until a save in the admin bumps its generation number in
 Django's cache (shared by all app servers when the cache is), or until it is `MAX_AGE` old, which
 bounds staleness when each process has its own cache.
+
+Asking the shared cache for the generation is a network round trip. A snapshot that pages read on
+every request (header, notes) asks at most once per `recheck_seconds`, so another app server shows
+an admin's change within that time; the process that saved it shows it at once. A snapshot a
+diagnosis depends on (the organisation's roots) asks on every use: a root added through one app
+server is used by the next check on any other.
 """
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -21,15 +27,26 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
+# How stale a page-wide snapshot may be on another app server: one round trip a second per process
+# instead of one per page (at hundreds of pages a second, most of a page's cost once it is cached).
+PAGE_RECHECK_SECONDS = 1.0
+
+
+class _Held(NamedTuple, Generic[T]):
+    generation: object
+    loaded_at: float
+    checked_at: float
+    value: T
 
 
 class Snapshot(Generic[T]):
-    def __init__(self, name: str, loader: Callable[[], T], empty: T) -> None:
+    def __init__(self, name: str, loader: Callable[[], T], empty: T, *, recheck_seconds: float = 0.0) -> None:
         self.name = name
         self.loader = loader
         self.empty = empty
+        self.recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
-        self._held: tuple[object, float, T] | None = None   # (generation, loaded at, value)
+        self._held: _Held[T] | None = None
 
     @property
     def _key(self) -> str:
@@ -37,13 +54,18 @@ class Snapshot(Generic[T]):
 
     def get(self) -> T:
         held = self._held
+        now = time.monotonic()
+        fresh = held is not None and now - held.loaded_at < MAX_AGE_SECONDS
+        if fresh and now - held.checked_at < self.recheck_seconds:
+            return held.value
         try:
             generation = cache.get(self._key, 0)
         except (RedisError, OSError):
             # The shared cache is unreachable (/readyz says so): keep serving what this process holds.
-            generation = held[0] if held is not None else 0
-        if held is not None and held[0] == generation and time.monotonic() - held[1] < MAX_AGE_SECONDS:
-            return held[2]
+            generation = held.generation if held is not None else 0
+        if fresh and held.generation == generation:
+            self._held = held._replace(checked_at=now)
+            return held.value
         try:
             value = self.loader()
         except DatabaseError:
@@ -56,7 +78,7 @@ class Snapshot(Generic[T]):
             logger.debug("organisation snapshot %s not loaded: no database access", self.name)
             return self.empty
         with self._lock:
-            self._held = (generation, time.monotonic(), value)
+            self._held = _Held(generation, now, now, value)
         return value
 
     def invalidate(self) -> None:

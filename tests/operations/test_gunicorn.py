@@ -59,3 +59,35 @@ def test_one_worker_with_a_per_process_cache_starts_and_serves(tmp_path: Path) -
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=60)
     assert server.returncode == 0
+
+
+def test_a_connection_stays_open_between_requests_and_gunicorn_writes_no_access_line(tmp_path: Path) -> None:
+    """What nginx's upstream keepalive relies on: several requests over one connection."""
+    import http.client
+
+    server = subprocess.Popen([str(GUNICORN)], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                              env=_environment(WEB_CONCURRENCY="1", SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+                                               REQUEST_LOG="false"))
+    try:
+        found = None
+        deadline = time.monotonic() + 60
+        while found is None and time.monotonic() < deadline:
+            found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", server.stderr.readline())
+        assert found, "gunicorn did not say where it listens"
+        connection = http.client.HTTPConnection("127.0.0.1", int(found.group(1)), timeout=30)
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()    # also waits for the worker to be up
+        sockets = set()
+        for path in ("/learn/", "/healthz", "/learn/?q=secret@example.com"):
+            connection.request("GET", path)
+            sockets.add(id(connection.sock))
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and not response.will_close
+        assert len(sockets) == 1
+        connection.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=60)
+    # Only gunicorn's own lines (start, stop), none per request: the query would be in an access line.
+    assert "secret@example.com" not in errors and "/learn/" not in errors
