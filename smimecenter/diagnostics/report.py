@@ -74,7 +74,7 @@ def build_report(context: CheckContext, findings: Sequence[Finding]) -> Report:
         status=status,
         summary=_summary(context, status, findings, capabilities, verdict),
         checked_at=context.at,
-        findings=tuple(in_priority_order(findings)),
+        findings=tuple(_reasons_first(verdict, in_priority_order(findings))),
         certificates=tuple(_certificates(context)),
         chain=tuple(context.facts(c).sha256 for c in context.chain.certificates),
         trust=_trust(context),
@@ -83,6 +83,14 @@ def build_report(context: CheckContext, findings: Sequence[Finding]) -> Report:
         online=online_section(context),
         verdict=verdict,
     )
+
+
+def _reasons_first(verdict: Verdict, ordered: Sequence[Finding]) -> list[Finding]:
+    """What decided the verdict comes first, so the first finding a person reads is what its headline names."""
+    if verdict.state == "works":
+        return list(ordered)
+    reasons = [f for f in verdict.reasons if f in ordered]
+    return reasons + [f for f in ordered if f not in reasons]
 
 
 def with_sections(report: Report, sections: Mapping[str, object]) -> Report:
@@ -117,7 +125,7 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
     if verdict.state == "could_not_check":
         if verdict.headline_key == "could_not_check.private_key_only" and first is not None:
             return f"You supplied a private key and no certificate, so nothing was checked. {first.fix}"
-        if first is not None and first.severity is Severity.ERROR and first.code != "input.no_certificate":
+        if first is not None and first.code not in ("input.no_certificate", "input.unreadable", "input.empty"):
             return f"Nothing could be checked: {lower_first(first.title)}."
         return "No certificate was found in what you supplied."
     start = context.chain.start
