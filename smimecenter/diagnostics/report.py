@@ -151,7 +151,7 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
     if verdict.headline_key == "own.private_key_exposed" and first is not None:
         return f"A private key was supplied with {label}. {first.fix}"
     if verdict.headline_key.startswith("own.wrong_kind") and first is not None:
-        return f"{label} cannot be used for email, whatever else is fixed. {first.explanation}"
+        return f"{label} cannot be used for email, whatever else is fixed. {first.fix}"
     if status == "fail" and first is not None:
         return f"{label} will not work for S/MIME: {lower_first(first.title)}{more}."
     if status == "warn":

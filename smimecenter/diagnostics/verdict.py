@@ -96,7 +96,7 @@ class Verdict:
     badges: tuple[Badge, ...] = ()
     not_checked: tuple[str, ...] = ()  # what the verdict does not cover, in plain words
     retry: str | None = None  # how to try again when nothing could be checked
-    trust_scope: str | None = None  # "public" | "installed_root" | None (not trusted)
+    trust_scope: str | None = None  # where the chain is trusted: "public" | "installed_root" | None
 
     @property
     def headline(self) -> str:
@@ -208,9 +208,8 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
         badges = (Badge("trust", "yes" if facts.chain_trusted and state != "does_not_work" else "no",
                         f"Trusted for email by {facts.trusted_by}" if facts.chain_trusted
                         and state != "does_not_work" else "Not trusted for email"),)
-    scope = None
-    if facts.chain_trusted and state in ("works", "works_with_warnings"):
-        scope = "public" if facts.publicly_trusted else "installed_root"
+    # Where the chain is trusted, whatever else the verdict says (a changed message keeps a trusted sender).
+    scope = ("public" if facts.publicly_trusted else "installed_root") if facts.chain_trusted else None
     return Verdict(question=question, state=state, headline_key=key, reasons=tuple(reasons),
                    badges=badges, not_checked=not_checked, trust_scope=scope)
 
@@ -268,7 +267,7 @@ def _could_not_check(ordered: Sequence[Finding], codes: set[str]) -> Verdict:
     if not reasons:
         reasons = [f for f in ordered if f.severity is not Severity.INFO][:1]
     return Verdict(question=question, state="could_not_check", headline_key=key, reasons=tuple(reasons),
-                   retry=retry, not_checked=("Nothing was checked: no certificate could be read.",))
+                   retry=retry, not_checked=("This says nothing about any certificate: none was read.",))
 
 
 def _certificate_badges(state: str, facts: Facts) -> tuple[Badge, ...]:
