@@ -19,6 +19,7 @@ from smimecenter.organisation import places
 from smimecenter.organisation.forms import AddToReadingListForm, DiagnoseLinkForm, ShareForm
 from smimecenter.organisation.models import Organisation, ReadingList, ReadingListItem
 from smimecenter.organisation.sharing import create_share, live_share, rerun, too_many_shares_from
+from smimecenter.tools.learn_links import with_learning
 from smimecenter.tools.presentation import present
 from smimecenter.tools.ratelimit import client_address
 
@@ -116,6 +117,7 @@ def share_view(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such share, or it has expired")
     # The same result body as the result page, worded for the IT person who opens the link.
     context = present(rerun(share).to_dict(), {}, audience="colleague")
+    context["finding_groups"] = with_learning(context["finding_groups"])
     return _private(render(request, "organisation/share.html", {
         **context,
         "share": share,
