@@ -39,6 +39,9 @@ COULD_NOT_CHECK = (
 # RFC 8550 4.4.4 (no emailProtection: a TLS, code-signing or login certificate) and S/MIME BR
 # 7.1.2.3 (d) (a CA certificate is never a mailbox certificate): the wrong kind of certificate.
 WRONG_KIND = ("usage.not_for_email", "certificate.mailbox_is_ca")
+# The chain stops at a private root that was not supplied (code decided by the chain checks): the person
+# is asked for the root, not told the certificate "will not work".
+PRIVATE_ROOT_NOT_SUPPLIED = "chain.private_root_not_supplied"
 # A changed or unverifiable signature is about the message, never about the signer's certificate.
 MESSAGE_INTEGRITY = ("message.signature_invalid", "message.signature_unverified", "message.weak_digest")
 
@@ -58,6 +61,9 @@ HEADLINES = {
     "own.wrong_kind.code_signing": "This is a code-signing certificate, not an email certificate",
     "own.wrong_kind.ca": "This is a CA certificate, not a person's email certificate",
     "own.does_not_work": "Will not work as it is",
+    "own.private_root_not_supplied": "Your organisation's root is needed to finish the check",
+    "message.private_root_not_supplied": "The sender's organisation root is needed to finish the check",
+    "ca.private_root_not_supplied": "The organisation's root is needed to finish the check",
     "own.works_with_warnings": "Works, with warnings",
     "own.works_with_installed_root": "Trusted on devices that have your root installed",
     "own.works": "Trusted",
@@ -162,7 +168,8 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
         if any(f.code == "message.signature_invalid" for f in integrity):
             state, key, reasons = "does_not_work", "message.changed", integrity[:1]
         elif chain_errors:
-            state, key, reasons = "does_not_work", "message.sender_not_trusted", chain_errors
+            state, reasons = "does_not_work", chain_errors
+            key = _root_or("message", chain_errors, "message.sender_not_trusted")
         elif integrity:
             worst = integrity[0]
             state = "does_not_work" if worst.severity is Severity.ERROR else "works_with_warnings"
@@ -183,7 +190,7 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
             state, key = "does_not_work", _wrong_kind_key(wrong_kind[0], facts.leaf_purposes)
             reasons = _unique(wrong_kind + errors)
         elif errors:
-            state, key, reasons = "does_not_work", "own.does_not_work", errors
+            state, key, reasons = "does_not_work", _root_or("own", errors, "own.does_not_work"), errors
         elif warnings:
             state, key, reasons = "works_with_warnings", "own.works_with_warnings", warnings
         else:
@@ -195,7 +202,7 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
         if key_exposed:
             state, key, reasons = "does_not_work", "ca.private_key_exposed", _unique(key_exposed + errors)
         elif errors:
-            state, key, reasons = "does_not_work", "ca.problem", errors
+            state, key, reasons = "does_not_work", _root_or("ca", errors, "ca.problem"), errors
         elif not facts.chain_trusted:
             state, key, reasons = "works_with_warnings", "ca.not_anchored", warnings
         elif [w for w in warnings if w.code != "input.only_ca_certificates"]:
@@ -212,6 +219,11 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
     scope = ("public" if facts.publicly_trusted else "installed_root") if facts.chain_trusted else None
     return Verdict(question=question, state=state, headline_key=key, reasons=tuple(reasons),
                    badges=badges, not_checked=not_checked, trust_scope=scope)
+
+
+def _root_or(question: str, reasons: Sequence[Finding], otherwise: str) -> str:
+    """The private-root headline when a missing private root is what to do first."""
+    return f"{question}.private_root_not_supplied" if reasons[0].code == PRIVATE_ROOT_NOT_SUPPLIED else otherwise
 
 
 def _unique(findings: Sequence[Finding]) -> list[Finding]:

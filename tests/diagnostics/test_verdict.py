@@ -146,3 +146,18 @@ def test_a_received_message_is_never_answered_as_your_certificate():
     assert "will not work" not in data["summary"]
     assert "not about the certificate" in data["summary"]
     assert [b["name"] for b in data["verdict"]["badges"]] == ["content", "sender"]
+
+
+@pytest.mark.parametrize("received, leaf, key", [(False, True, "own.private_root_not_supplied"),
+                                                 (True, True, "message.private_root_not_supplied"),
+                                                 (False, False, "ca.private_root_not_supplied")])
+def test_a_private_root_not_supplied_asks_for_the_root_instead_of_saying_it_will_not_work(received, leaf, key):
+    verdict = decide([finding("chain.private_root_not_supplied"), finding("validity.expiring_soon", Severity.WARNING)],
+                     Facts(**{**FACTS, "received_message": received, "has_leaf": leaf}))
+    assert verdict.headline_key == key
+    assert "root is needed" in verdict.headline
+
+
+def test_another_first_error_keeps_the_plain_headline():
+    verdict = decide([finding("validity.expired"), finding("chain.private_root_not_supplied")], Facts(**FACTS))
+    assert verdict.headline_key == "own.does_not_work"
