@@ -161,3 +161,10 @@ def test_a_private_root_not_supplied_asks_for_the_root_instead_of_saying_it_will
 def test_another_first_error_keeps_the_plain_headline():
     verdict = decide([finding("validity.expired"), finding("chain.private_root_not_supplied")], Facts(**FACTS))
     assert verdict.headline_key == "own.does_not_work"
+
+
+def test_a_p12_that_was_not_opened_is_never_reported_as_holding_no_certificate():
+    codes = [f["code"] for f in run(case(".p12 with the wrong password"))["findings"]]
+    assert "pkcs12.wrong_password" in codes
+    assert not {"input.no_certificate", "pkcs12.no_private_key"} & set(codes)
+    assert "input.no_certificate" in [f["code"] for f in run(case("plain text"))["findings"]]

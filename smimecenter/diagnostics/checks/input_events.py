@@ -154,8 +154,14 @@ def _phrases(code: str, details: dict[str, object]) -> dict[str, str]:
     return {}
 
 
+# A .p12 file that was not opened may well hold a certificate: "no certificate was found" would be false,
+# and the reason it was not opened (a wrong password, ...) is the one thing to say.
+NOT_READ = (events.INPUT_TOO_LARGE, events.PKCS12_WRONG_PASSWORD, events.PKCS12_PASSWORD_REQUIRED,
+            events.PKCS12_TOO_EXPENSIVE, events.PKCS12_OVER_BUDGET, events.PKCS12_UNBOUNDED_KDF,
+            events.PKCS12_BUSY)
+
+
 @check
 def no_certificate(context: CheckContext) -> Iterator[Observation]:
-    if not context.supplied and not any(e.code == events.INPUT_TOO_LARGE
-                                        for e in context.inputs.events):
+    if not context.supplied and not any(e.code in NOT_READ for e in context.inputs.events):
         yield NO_CERTIFICATE.observe()
