@@ -69,6 +69,7 @@ HEADLINES = {
     "own.works": "Trusted",
     "message.changed": "The message was changed after it was signed",
     "message.unverified": "The signature could not be checked",
+    "message.weak_signature": "Signed with a broken algorithm: mail apps may show the signature as invalid",
     "message.sender_not_trusted": "The signature is intact, but the sender's certificate is not trusted",
     "message.genuine_with_warnings": "Genuine and unchanged, with warnings",
     "message.genuine_with_installed_root": "Genuine and unchanged, on devices that have the sender's root "
@@ -173,8 +174,10 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
         elif integrity:
             worst = integrity[0]
             state = "does_not_work" if worst.severity is Severity.ERROR else "works_with_warnings"
-            key, reasons = ("message.unverified" if worst.code == "message.signature_unverified"
-                            else "message.genuine_with_warnings"), integrity
+            key = ("message.unverified" if worst.code == "message.signature_unverified"
+                   else "message.weak_signature" if worst.severity is Severity.ERROR
+                   else "message.genuine_with_warnings")
+            reasons = integrity
         elif warnings:
             state, key, reasons = "works_with_warnings", "message.genuine_with_warnings", warnings
         else:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from .builders import NOW, make_chain, make_csr, make_leaf, make_root, pem, pkcs12_bytes, private_key_pem
+from .cms_builders import changed, detached_email, signed_der
 
 MAIL_BODY = b"Content-Type: text/plain; charset=utf-8\r\n\r\nHello Bob,\r\nthe invoice is attached.\r\n"
 P12_PASSWORD = "right horse battery 9"
@@ -105,6 +106,10 @@ def _built() -> Iterator[VerdictCase]:
                       (("invoice.eml", message.replace(b"invoice is attached", b"invoice is paid")),),
                       trust=root, question="received_message", state="does_not_work",
                       headline_key="message.changed", first_code="message.signature_invalid")
+    sha1 = detached_email(changed(signed_der(chain.leaf, chain=[chain.intermediate]), chain.leaf, digest="sha1"))
+    yield VerdictCase("received message signed with SHA-1", (("old.eml", sha1),),
+                      trust=root, question="received_message", state="does_not_work",
+                      headline_key="message.weak_signature", first_code="message.weak_digest")
     yield VerdictCase("received message, sender not trusted", (("invoice.eml", message),),
                       question="received_message", state="does_not_work",
                       headline_key="message.sender_not_trusted")
