@@ -169,6 +169,9 @@ def _message_summary(verdict: Verdict, label: str, where: str, first: Finding | 
     if key == "message.changed":
         return ("The message was changed after it was signed, so its signature no longer vouches for what it "
                 f"says. This is about the message, not about the certificate of {label}.")
+    if key == "message.not_from_sender" and first is not None:
+        return (f"The message is unchanged since {label} signed it, but the address it claims to be from is not "
+                f"in the signer's certificate, so the signature does not show who sent it. {first.explanation}")
     if key == "message.sender_not_trusted" and first is not None:
         return (f"The message is unchanged since {label} signed it, but mail apps will not trust the "
                 f"sender's certificate: {lower_first(first.title)}.")

@@ -71,6 +71,7 @@ HEADLINES = {
     "message.unverified": "The signature could not be checked",
     "message.weak_signature": "Signed with a broken algorithm: mail apps may show the signature as invalid",
     "message.sender_not_trusted": "The signature is intact, but the sender's certificate is not trusted",
+    "message.not_from_sender": "Signed, but not by the address the message is from",
     "message.genuine_with_warnings": "Genuine and unchanged, with warnings",
     "message.genuine_with_installed_root": "Genuine and unchanged, on devices that have the sender's root "
                                            "installed",
@@ -170,7 +171,10 @@ def decide(findings: Sequence[Finding], facts: Facts) -> Verdict:
             state, key, reasons = "does_not_work", "message.changed", integrity[:1]
         elif chain_errors:
             state, reasons = "does_not_work", chain_errors
-            key = _root_or("message", chain_errors, "message.sender_not_trusted")
+            # RFC 8550 3: the signer's certificate must name the From address, or the signature says
+            # nothing about who sent it ("is it really from them?").
+            key = ("message.not_from_sender" if chain_errors[0].code == "identity.email_mismatch"
+                   else _root_or("message", chain_errors, "message.sender_not_trusted"))
         elif integrity:
             worst = integrity[0]
             state = "does_not_work" if worst.severity is Severity.ERROR else "works_with_warnings"
@@ -309,7 +313,9 @@ def _message_badges(codes: set[str], state: str, facts: Facts) -> tuple[Badge, .
         content = Badge("content", "unknown", "Could not be compared")
     else:
         content = Badge("content", "yes", "Unchanged since it was signed")
-    if state == "does_not_work" and content.state == "yes":
+    if "identity.email_mismatch" in codes:
+        sender = Badge("sender", "no", "Signer is not the From address")
+    elif state == "does_not_work" and content.state == "yes":
         sender = Badge("sender", "no", "Sender's certificate not trusted")
     elif facts.chain_trusted and not facts.publicly_trusted:
         sender = Badge("sender", "yes", "Sender trusted where their root is installed")

@@ -110,6 +110,10 @@ def _built() -> Iterator[VerdictCase]:
     yield VerdictCase("received message signed with SHA-1", (("old.eml", sha1),),
                       trust=root, question="received_message", state="does_not_work",
                       headline_key="message.weak_signature", first_code="message.weak_digest")
+    yield VerdictCase("received message claiming another sender",
+                      (("boss.eml", signed_message(chain, sender="boss@example.com")),), trust=root,
+                      question="received_message", state="does_not_work", headline_key="message.not_from_sender",
+                      first_code="identity.email_mismatch")
     yield VerdictCase("received message, sender not trusted", (("invoice.eml", message),),
                       question="received_message", state="does_not_work",
                       headline_key="message.sender_not_trusted")
