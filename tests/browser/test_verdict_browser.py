@@ -155,3 +155,23 @@ def test_a_wrong_password_is_could_not_check_with_its_one_reason(live_server, pa
     assert "password" in page.locator("#verdict-retry").inner_text()
     assert_page_agrees(page)
     screenshots(browser, page.url, "wrong-password", artifacts)
+
+
+def test_the_it_person_opening_a_share_sees_the_full_result_in_their_words(live_server, page, browser, artifacts):
+    """Issue 11 item 9: diagram, timeline, certificates and mail apps, "they", never "you entered"."""
+    from django.utils import timezone
+
+    from smimecenter.organisation.sharing import create_share
+    from tests.diagnostics.builders import make_chain
+
+    chain = make_chain(email="alice@example.com")
+    share, _ = create_share([chain.leaf.der, chain.intermediate.der], "bob@example.com", timezone.now())
+    page.goto(f"{live_server.url}/share/{share.token}/")
+    page.wait_for_selector(".verdict")
+    for part in (".chain-picture", ".timeline svg", ".certificates", "#compat-title"):
+        assert page.locator(part).count() >= 1, part
+    text = page.locator("main").inner_text()
+    assert "the address they entered" in text and "you entered" not in text
+    assert page.locator(".cert-role").first.inner_text().startswith("Their certificate")
+    assert_page_agrees(page)
+    screenshots(browser, page.url, "share", artifacts)
