@@ -1,7 +1,6 @@
 """diagnose(): read the inputs, build the chain, run the catalog, write the report."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
@@ -15,7 +14,7 @@ from .checks import CheckContext, run_checks
 from .inputs import Limits, ParsedInputs, read_inputs
 from .known_authorities import known_authorities
 from .online.session import OnlineChecks
-from .report import Report, build_report
+from .report import Report, build_report, with_sections
 from .trust import TrustStore, email_trust_store
 
 __all__ = ["EXTRA_STORE_NAME", "diagnose", "diagnose_parsed", "trust_stores"]
@@ -82,7 +81,7 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
                            online=session.result(chain) if session is not None else None)
     report = build_report(context, run_checks(context))
     # Expert sections: PKCS#12 inspection, mail-app compatibility, BR compliance when asked for.
-    return dataclasses.replace(report, sections=sections_for_context(context, compliance=compliance))
+    return with_sections(report, sections_for_context(context, compliance=compliance))
 
 
 def _is_mailbox_certificate(start: x509.Certificate, supplied: Sequence[x509.Certificate],

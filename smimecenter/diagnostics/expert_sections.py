@@ -36,10 +36,28 @@ def compatibility_section(leaf: x509.Certificate | None, *, mozilla_trusted: boo
     return {"certificate": info.sha256, "clients": rows}
 
 
-def compliance_section(leaf: x509.Certificate | None, path: Sequence[x509.Certificate]) -> dict[str, object]:
-    """pkilint on the leaf, our checks on the CAs between it and the root (roots are not linted)."""
+# The S/MIME BR bind CAs whose roots are publicly trusted (S/MIME BR section 1.1); a private CA may
+# follow them, but nothing obliges it to, so on its certificates the findings are advice.
+PRIVATE_CA_SCOPE = ("The CA/Browser Forum S/MIME Baseline Requirements apply only to publicly trusted "
+                    "certificate authorities (S/MIME BR section 1.1). This chain does not end at a publicly "
+                    "trusted root (a private CA, or a chain that could not be completed), so the findings below "
+                    "are advice: good practice that mail apps may rely on, not rules this CA must follow.")
+PUBLIC_CA_SCOPE = ("The chain ends at a publicly trusted root, so its CA must follow the CA/Browser Forum "
+                   "S/MIME Baseline Requirements (S/MIME BR section 1.1).")
+
+
+def compliance_section(leaf: x509.Certificate | None, path: Sequence[x509.Certificate],
+                       publicly_trusted: bool | None = None) -> dict[str, object]:
+    """pkilint on the leaf, our checks on the CAs between it and the root (roots are not linted).
+
+    `publicly_trusted` (when known) says first whether the BR bind this CA at all (issue 11 item 10).
+    """
     intermediates = [c for c in path if c is not leaf and c.subject != c.issuer]
-    return check_compliance(leaf, intermediates).to_dict()
+    section = check_compliance(leaf, intermediates).to_dict()
+    if publicly_trusted is not None:
+        section["applies"] = {"publicly_trusted": publicly_trusted,
+                              "words": PUBLIC_CA_SCOPE if publicly_trusted else PRIVATE_CA_SCOPE}
+    return section
 
 
 def sections_for_context(context: CheckContext, *, compliance: bool = False) -> dict[str, object]:
@@ -53,5 +71,5 @@ def sections_for_context(context: CheckContext, *, compliance: bool = False) -> 
             facts=context.facts(leaf) if leaf is not None else None),
     }
     if compliance:
-        sections["compliance"] = compliance_section(leaf, context.path)
+        sections["compliance"] = compliance_section(leaf, context.path, publicly_trusted=context.publicly_trusted)
     return sections

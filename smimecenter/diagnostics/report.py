@@ -1,6 +1,7 @@
 """The result of a diagnosis, and its JSON form shared by the web page, the API and the CLI."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from .checks.context import CheckContext
 from .checks.usage import can_sign, encryption_blocker
 from .findings import Finding, Severity
 from .online.report import add_fetched_details, online_section
+from .verdict import Facts, Verdict, agree_compatibility, decide, in_priority_order
 from .wording import counted, lower_first
 
-__all__ = ["Report", "build_report"]
+__all__ = ["Report", "build_report", "with_sections"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Report:
     sections: Mapping[str, object] = field(default_factory=dict)
     # What the online checks did, or what was not checked because they were off.
     online: Mapping[str, object] = field(default_factory=dict)
+    # Whose question the input asks and the one answer to it (diagnostics/verdict.py); None only
+    # for reports built by hand.
+    verdict: Verdict | None = None
 
     @property
     def codes(self) -> list[str]:
@@ -41,6 +46,7 @@ class Report:
         return any(finding.severity is Severity.ERROR for finding in self.findings)
 
     def to_dict(self) -> dict[str, object]:
+        verdict = self.verdict.to_dict() if self.verdict is not None else None
         return {
             "status": self.status,
             "summary": self.summary,
@@ -52,6 +58,9 @@ class Report:
             "capabilities": dict(self.capabilities),
             "messages": [dict(m) for m in self.messages],
             "online": _plain(self.online),
+            # Added after the keys above so that readers of the older shape keep their order.
+            "question": verdict["question"] if verdict else None,
+            "verdict": verdict,
             **dict(self.sections),
         }
 
@@ -60,54 +69,127 @@ def build_report(context: CheckContext, findings: Sequence[Finding]) -> Report:
     status = ("fail" if any(f.severity is Severity.ERROR for f in findings)
               else "warn" if any(f.severity is Severity.WARNING for f in findings) else "pass")
     capabilities = _capabilities(context)
+    verdict = decide(findings, _verdict_facts(context, capabilities))
     return Report(
         status=status,
-        summary=_summary(context, status, findings, capabilities),
+        summary=_summary(context, status, findings, capabilities, verdict),
         checked_at=context.at,
-        findings=tuple(findings),
+        findings=tuple(_reasons_first(verdict, in_priority_order(findings))),
         certificates=tuple(_certificates(context)),
         chain=tuple(context.facts(c).sha256 for c in context.chain.certificates),
         trust=_trust(context),
         capabilities=capabilities,
         messages=tuple(_message(context, m) for m in context.inputs.messages),
         online=online_section(context),
+        verdict=verdict,
+    )
+
+
+def _reasons_first(verdict: Verdict, ordered: Sequence[Finding]) -> list[Finding]:
+    """What decided the verdict comes first, so the first finding a person reads is what its headline names."""
+    if verdict.state == "works":
+        return list(ordered)
+    reasons = [f for f in verdict.reasons if f in ordered]
+    return reasons + [f for f in ordered if f not in reasons]
+
+
+def with_sections(report: Report, sections: Mapping[str, object]) -> Report:
+    """The report with its expert sections, the mail-app table agreeing with the verdict."""
+    sections = dict(sections)
+    if report.verdict is not None and "compatibility" in sections:
+        sections["compatibility"] = agree_compatibility(sections["compatibility"], report.verdict)
+    return dataclasses.replace(report, sections=sections)
+
+
+def _verdict_facts(context: CheckContext, capabilities: Mapping[str, bool]) -> Facts:
+    best = context.chain.best
+    signers = {m.signer for m in context.inputs.messages if m.signer is not None}
+    return Facts(
+        has_certificate=context.chain.start is not None,
+        has_leaf=context.leaf is not None,
+        # A signed message is checked for its recipient when its signer is the certificate explained.
+        received_message=bool(signers) and context.chain.start in signers,
+        chain_trusted=context.chain.trusted,
+        publicly_trusted=context.publicly_trusted,
+        trusted_by=best.store.name if best and best.trusted and best.store is not None else None,
+        revocation_checked=context.online is not None and bool(context.online.revocation),
+        capabilities=capabilities,
+        leaf_purposes=tuple(context.facts(context.leaf).eku or ()) if context.leaf is not None else (),
     )
 
 
 def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
-             capabilities: Mapping[str, bool]) -> str:
-    start = context.chain.start
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if start is None:
-        # Say why nothing could be checked when it is more than "no certificate" (a password).
-        reasons = [f for f in errors if f.code != "input.no_certificate"]
-        if reasons:
-            return f"Nothing could be checked: {lower_first(reasons[0].title)}."
+             capabilities: Mapping[str, bool], verdict: Verdict) -> str:
+    """One sentence answering the verdict's question, in the words of its first reason."""
+    first = verdict.reasons[0] if verdict.reasons else None
+    if verdict.state == "could_not_check":
+        if verdict.headline_key == "could_not_check.private_key_only" and first is not None:
+            return f"You supplied a private key and no certificate, so nothing was checked. {first.fix}"
+        if first is not None and first.code not in ("input.no_certificate", "input.unreadable", "input.empty"):
+            return f"Nothing could be checked: {lower_first(first.title)}."
         return "No certificate was found in what you supplied."
+    start = context.chain.start
     label = context.facts(start).label
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
+    where = _trusted_where(context)
+    if verdict.question == "received_message":
+        return _message_summary(verdict, label, where, first, warnings)
     if context.leaf is None:
         # Only CA certificates: never "works for S/MIME", there is no person's certificate.
-        best = context.chain.best
-        if errors:
+        if verdict.headline_key == "ca.private_key_exposed" and first is not None:
+            state = f"a private key was supplied too. {first.fix}"
+        elif errors:
             state = f"{label} has a problem: {lower_first(errors[0].title)}"
-        elif best is not None and best.trusted and best.store is not None:
-            state = f"{label} is trusted for email by {best.store.name}"
+        elif context.chain.trusted:
+            state = f"{label} is trusted for email by {where}"
         else:
             state = f"{label} was checked"
         return (f"Only CA certificates were given; {state}. Paste your own certificate (the one "
                 "with your email address) to find out whether it can sign and encrypt mail.")
-    if status == "fail":
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return f"{label} will not work for S/MIME: {lower_first(errors[0].title)}{more}."
+    more = f" (and {len(verdict.reasons) - 1} more)" if len(verdict.reasons) > 1 else ""
+    if verdict.headline_key == "own.private_key_exposed" and first is not None:
+        return f"A private key was supplied with {label}. {first.fix}"
+    if verdict.headline_key.startswith("own.wrong_kind") and first is not None:
+        return f"{label} cannot be used for email, whatever else is fixed. {first.fix}"
+    if status == "fail" and first is not None:
+        return f"{label} will not work for S/MIME: {lower_first(first.title)}{more}."
     if status == "warn":
         return (f"{label} works for S/MIME, with {counted(len(warnings), 'warning')}; the first: "
                 f"{lower_first(warnings[0].title)}.")
-    best = context.chain.best
-    store = best.store.name if best and best.store else "the trust store"
     can = [word for word, able in (("sign", capabilities["sign"]),
                                    ("receive encrypted mail", capabilities["encrypt"])) if able]
-    return f"{label} is trusted for email by {store} and can {' and '.join(can) or 'be used'}."
+    return f"{label} is trusted for email by {where} and can {' and '.join(can) or 'be used'}."
+
+
+def _message_summary(verdict: Verdict, label: str, where: str, first: Finding | None,
+                     warnings: Sequence[Finding]) -> str:
+    """For the recipient: is it from them, unchanged, and will my app trust it? Never "your certificate"."""
+    key = verdict.headline_key
+    if key == "message.changed":
+        return ("The message was changed after it was signed, so its signature no longer vouches for what it "
+                f"says. This is about the message, not about the certificate of {label}.")
+    if key == "message.not_from_sender" and first is not None:
+        return (f"The message is unchanged since {label} signed it, but the address it claims to be from is not "
+                f"in the signer's certificate, so the signature does not show who sent it. {first.explanation}")
+    if key == "message.sender_not_trusted" and first is not None:
+        return (f"The message is unchanged since {label} signed it, but mail apps will not trust the "
+                f"sender's certificate: {lower_first(first.title)}.")
+    if key == "message.unverified" and first is not None:
+        return f"The signature could not be checked: {lower_first(first.title)}."
+    if verdict.state == "works_with_warnings" and warnings:
+        return (f"The message is unchanged since {label} signed it, with {counted(len(warnings), 'warning')}; "
+                f"the first: {lower_first(warnings[0].title)}.")
+    return f"The message is unchanged since {label} signed it, and the sender's certificate is trusted by {where}."
+
+
+def _trusted_where(context: CheckContext) -> str:
+    """The store that trusts the chain; a root given for this check only trusts on devices that have it."""
+    best = context.chain.best
+    store = best.store.name if best and best.store else "the trust store"
+    if context.chain.trusted and not context.publicly_trusted:
+        return f"{store} (only on devices that have this root installed)"
+    return store
 
 
 def _capabilities(context: CheckContext) -> dict[str, bool]:

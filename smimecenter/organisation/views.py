@@ -19,6 +19,8 @@ from smimecenter.organisation import places
 from smimecenter.organisation.forms import AddToReadingListForm, DiagnoseLinkForm, ShareForm
 from smimecenter.organisation.models import Organisation, ReadingList, ReadingListItem
 from smimecenter.organisation.sharing import create_share, live_share, rerun, too_many_shares_from
+from smimecenter.tools.learn_links import with_learning
+from smimecenter.tools.presentation import present
 from smimecenter.tools.ratelimit import client_address
 
 
@@ -113,10 +115,12 @@ def share_view(request: HttpRequest, token: str) -> HttpResponse:
     share = live_share(token)
     if share is None:
         raise Http404("No such share, or it has expired")
-    report = rerun(share).to_dict()
+    # The same result body as the result page, worded for the IT person who opens the link.
+    context = present(rerun(share).to_dict(), {}, audience="colleague")
+    context["finding_groups"] = with_learning(context["finding_groups"])
     return _private(render(request, "organisation/share.html", {
+        **context,
         "share": share,
-        "report": report,
         "now": timezone.now(),
         "certificate_count": share.certificates_pem.count("-----BEGIN CERTIFICATE-----"),
     }))

@@ -158,9 +158,51 @@ COMPATIBILITY = {
                 "encrypt": {"type": "string", "description": "yes, no, reported no or unknown"},
                 "trusted": {"type": "string"}, "root_store": {"type": "string"},
                 "root_store_source": {"type": "string"}, "root_store_evidence": {"type": "string"},
-                "blockers": {"type": "array", "items": EVIDENCE},
+                "blockers": {"type": "array", "items": EVIDENCE,
+                             "description": "Under a failing verdict the first blocker is the verdict's own "
+                                           "(id verdict.<headline_key>), so no app says more than the verdict."},
                 "notes": {"type": "array", "items": EVIDENCE},
+                "trusted_reason": {**NULLABLE_STRING,
+                                   "description": "Why 'trusted' is not 'yes' (null when it is)."},
             }}},
+        "verdict_state": {"type": "string", "description": "The verdict state the table was made to agree with."},
+    },
+}
+
+VERDICT = {
+    "type": ["object", "null"],
+    "required": ["question", "state", "headline_key", "headline", "reasons", "badges", "not_checked", "retry",
+                 "trust_scope"],
+    "description": "The one answer the web page, the API and the command line all give; the badges, the "
+                   "mail-app table and the summary are derived from it.",
+    "properties": {
+        "question": {"enum": ["own_certificate", "received_message", "ca_chain", "csr", "unknown"],
+                     "description": "Whose question the input asks: a person's own certificate or .p12 "
+                                    "(will my mail work?), a signed message received (is it from them, "
+                                    "unchanged, trusted?), only CA certificates (an administrator's view), a "
+                                    "certificate request, or unknown when nothing could be read."},
+        "state": {"enum": ["works", "works_with_warnings", "does_not_work", "could_not_check"],
+                  "description": "could_not_check: nothing was checked (nothing readable, a wrong .p12 "
+                                 "password, only a private key); it says nothing about any certificate."},
+        "headline_key": {"type": "string", "description": "Stable key of the headline, e.g. "
+                                                          "message.changed, own.wrong_kind.website, "
+                                                          "could_not_check.wrong_password."},
+        "headline": {"type": "string"},
+        "reasons": {"type": "array", "description": "The findings that decided the state, what to do first at "
+                                                    "the top.",
+                    "items": {"type": "object", "required": ["code", "severity", "title", "fix"],
+                              "properties": {"code": {"type": "string"}, "severity": {"type": "string"},
+                                             "title": {"type": "string"}, "fix": {"type": "string"}}}},
+        "badges": {"type": "array", "items": {
+            "type": "object", "required": ["name", "state", "words"],
+            "properties": {"name": {"type": "string"}, "state": {"enum": ["yes", "no", "later", "unknown"]},
+                           "words": {"type": "string"}}}},
+        "not_checked": {**STRINGS, "description": "What the answer does not cover (revocation when it was not "
+                                                  "checked; a root that trusts only where it is installed)."},
+        "retry": {**NULLABLE_STRING, "description": "How to try again when nothing could be checked."},
+        "trust_scope": {"type": ["string", "null"], "enum": ["public", "installed_root", None],
+                        "description": "public: a publicly trusted root; installed_root: a root given for the "
+                                       "check, trusted only where it is installed; null: not trusted."},
     },
 }
 
@@ -229,7 +271,7 @@ ONLINE = {
 REPORT = {
     "type": "object",
     "required": ["status", "summary", "checked_at", "findings", "certificates", "chain", "trust",
-                 "capabilities", "messages", "online", "pkcs12", "compatibility"],
+                 "capabilities", "messages", "online", "question", "verdict", "pkcs12", "compatibility"],
     "properties": {
         "status": {"enum": ["pass", "warn", "fail"],
                    "description": "fail: at least one error; warn: warnings only; pass: nothing to fix."},
@@ -243,6 +285,8 @@ REPORT = {
                          "properties": {"sign": {"type": "boolean"}, "encrypt": {"type": "boolean"}}},
         "messages": {"type": "array", "items": {"$ref": "#/components/schemas/SignedMessage"}},
         "online": ONLINE,
+        "question": {"type": ["string", "null"], "description": "The same as verdict.question."},
+        "verdict": VERDICT,
         "pkcs12": {"type": "array", "items": PKCS12},
         "compatibility": COMPATIBILITY,
         "compliance": {"type": "object", "description": "Only when compliance was asked for (command line "

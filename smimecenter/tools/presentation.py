@@ -26,37 +26,81 @@ ROLE_HEADINGS = {
     "root": "Root certificate",
     "alternative": "Another certificate for the chain (not used)",
     "unrelated": "A certificate that is not part of this chain",
+    # Not a role of a supplied certificate: the box of an absent private root (chain_picture).
+    "absent_private_root": "Your organisation's root (not supplied)",
 }
 # Findings about the certificate above the one they name, which nobody supplied: the certificate named
 # is present and not at fault, so they colour the absent box, never the present one.
 ABSENT_ISSUER_CODES = ("chain.missing_intermediate", "chain.private_root_not_supplied")
 # Roles that belong to the chain the engine built (the others are alternatives and strays).
 CHAIN_ROLES = ("leaf", "subject", "intermediate", "root")
+MESSAGE_PREFIX = "message."
+
+
+# The role headings as the question's asker reads them: a recipient is looking at the sender's certificate.
+QUESTION_ROLE_HEADINGS = {
+    "received_message": {"leaf": "The sender's certificate", "subject": "The sender's certificate",
+                         "absent_private_root": "The sender's organisation root (not supplied)"},
+}
+# The share view is read by the IT person the result was sent to, not by whoever ran the check.
+COLLEAGUE_WORDS = (
+    ("the address you entered", "the address they entered"),
+    ("The address you entered", "The address they entered"),
+    ("what you supplied", "what they supplied"),
+    ("Nothing you supplied", "Nothing they supplied"),
+    ("You supplied", "They supplied"),
+    ("you supplied", "they supplied"),
+    ("Your certificate", "Their certificate"),
+    ("your certificate authority", "their certificate authority"),
+    ("your root", "their root"),
+)
+# The verdict's state as the page's colour: works, warnings, does not work, and "could not check" (neutral).
+STATE_STATUS = {"works": "pass", "works_with_warnings": "warn", "does_not_work": "fail",
+                "could_not_check": "unknown"}
+# Findings that say why nothing was checked make the others beside the point: after a wrong password
+# the page never adds "no certificate was found" or "holds no private key".
+HIDDEN_WHEN_NOT_CHECKED = ("input.no_certificate", "pkcs12.no_private_key")
 
 
 def result_context(report, pem_by_fingerprint: Mapping[str, str] | None = None) -> dict[str, object]:
     return present(report.to_dict(), pem_by_fingerprint or {})
 
 
-def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, object]:
+def present(data: Mapping, pem_by_fingerprint: Mapping[str, str], *, audience: str = "self") -> dict[str, object]:
+    """Everything the result body shows, derived from the report and its one verdict.
+
+    `audience="colleague"` words it for someone who did not run the check (the share view).
+    """
+    verdict = _verdict(data)
     checked_at = _moment(data["checked_at"])
-    findings = list(data["findings"])
+    findings = [f for f in data["findings"]
+                if not (verdict["state"] == "could_not_check" and f["code"] in HIDDEN_WHEN_NOT_CHECKED
+                        and any(r["code"] != f["code"] for r in verdict["reasons"]))]
+    headings = {**ROLE_HEADINGS, **QUESTION_ROLE_HEADINGS.get(verdict["question"], {})}
+    if audience == "colleague":
+        headings = {role: _for_colleague(words) for role, words in headings.items()}
+        findings = [dict(f, **{k: _for_colleague(str(f.get(k) or "")) for k in ("title", "explanation", "fix")})
+                    for f in findings]
+        verdict = dict(verdict, sentence=_for_colleague(verdict["sentence"]),
+                       headline=_for_colleague(verdict["headline"]))
     certificates = {c["sha256"]: c for c in data["certificates"]}
     worst = _worst_severity_by_certificate(findings)
     trust = data["trust"]
     anchor = (trust.get("anchor") or {}).get("sha256")
     chain = [certificates[fp] for fp in data["chain"] if fp in certificates]
     cards = [_card(c, worst.get(c["sha256"]), checked_at, anchor, trust, findings,
-                   pem_by_fingerprint.get(c["sha256"]) or c.get("pem"))
+                   pem_by_fingerprint.get(c["sha256"]) or c.get("pem"), headings)
              for c in _ordered(data)]
     return {
         "report": data,
-        "verdict": {"status": data["status"], "headline": HEADLINES.get(data["status"], data["status"]),
-                    "sentence": data["summary"]},
+        "audience": audience,
+        "verdict": verdict,
         "capabilities": data["capabilities"],
-        "capability_badges": _capability_badges(data),
+        "capability_badges": verdict["badges"],
         "finding_groups": _groups(findings, certificates),
-        "chain_boxes": _chain_picture(chain, findings, worst, anchor, trust, checked_at),
+        "chain_boxes": _chain_picture(chain, findings, worst, anchor, trust, checked_at, headings,
+                                      installed_root=verdict.get("trust_scope") == "installed_root"),
+        "chain_help": _chain_help(verdict["question"], audience),
         "timeline_svg": timeline_svg([TimelineRow(_name(c), _moment(c["not_before"]), _moment(c["not_after"]))
                                       for c in _ordered(data)], checked_at),
         "certificates": cards,
@@ -70,12 +114,35 @@ def present(data: Mapping, pem_by_fingerprint: Mapping[str, str]) -> dict[str, o
 
 # --- the verdict ---------------------------------------------------------------------------------
 
-def _capability_badges(data: Mapping) -> list[dict[str, str]]:
-    """"Can sign" / "Can encrypt", but only "once fixed" while an error stops the certificate working.
+def _verdict(data: Mapping) -> dict[str, object]:
+    """The engine's verdict as the page shows it; a report kept from before verdicts existed still shows."""
+    given = data.get("verdict")
+    if not given:
+        status = data["status"]
+        return {"question": "own_certificate", "state": {"pass": "works", "warn": "works_with_warnings"}.get(
+                    status, "does_not_work"), "status": status, "headline": HEADLINES.get(status, status),
+                "headline_key": None, "sentence": data["summary"], "reasons": [], "not_checked": [],
+                "retry": None, "badges": _capability_badges(data), "trust_scope": None}
+    return {**given, "status": STATE_STATUS[given["state"]], "sentence": data["summary"],
+            "badges": [dict(b) for b in given.get("badges", [])]}
 
-    The engine's capabilities describe the certificate's key and usages; a person reads a badge as
-    "this works now", which is false while the report has errors (an expired or untrusted chain).
-    """
+
+def _for_colleague(text: str) -> str:
+    for mine, theirs in COLLEAGUE_WORDS:
+        text = text.replace(mine, theirs)
+    return text
+
+
+def _chain_help(question: str, audience: str) -> str:
+    top = {"received_message": "The sender's certificate at the top",
+           "ca_chain": "The certificate checked at the top"}.get(
+        question, "Their certificate at the top" if audience == "colleague" else "Your certificate at the top")
+    return (f"{top}, then each certificate that issued the one above it. Mail apps trust the chain when it "
+            "ends at a root they already know (the trust anchor).")
+
+
+def _capability_badges(data: Mapping) -> list[dict[str, str]]:
+    """Badges for a report kept from before the engine wrote its verdict (results live 15 minutes)."""
     badges = []
     for name, verb in (("sign", "sign"), ("encrypt", "encrypt")):
         able = bool(data["capabilities"].get(name))
@@ -94,7 +161,9 @@ def _worst_severity_by_certificate(findings: list[Mapping]) -> dict[str, str]:
     worst: dict[str, str] = {}
     for finding in findings:
         fingerprint, severity = finding.get("certificate"), finding["severity"]
-        if fingerprint is None or severity == "info" or finding["code"] in ABSENT_ISSUER_CODES:
+        # A changed or unverifiable message is about the message, never the signer's certificate.
+        if (fingerprint is None or severity == "info" or finding["code"] in ABSENT_ISSUER_CODES
+                or finding["code"].startswith(MESSAGE_PREFIX)):
             continue
         current = worst.get(fingerprint)
         if current is None or SEVERITY_ORDER.index(severity) < SEVERITY_ORDER.index(current):
@@ -169,7 +238,7 @@ def _validity(certificate: Mapping, at: dt.datetime) -> tuple[str, str]:
 
 
 def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str | None, trust: Mapping,
-          findings: list[Mapping], pem: str | None) -> dict[str, object]:
+          findings: list[Mapping], pem: str | None, headings: Mapping[str, str]) -> dict[str, object]:
     validity_state, validity_words = _validity(certificate, at)
     key = certificate.get("key") or {}
     key_words = " ".join(str(part) for part in (key.get("type"), _key_size(key)) if part)
@@ -177,7 +246,7 @@ def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str 
         "id": _card_id(certificate["sha256"]),
         "data": certificate,
         "name": _name(certificate),
-        "heading": ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
+        "heading": headings.get(certificate["role"], certificate["role"]),
         "state": {"error": "err", "warning": "warn"}.get(worst or "", "ok"),
         "validity_state": validity_state,
         "validity": validity_words,
@@ -187,7 +256,8 @@ def _card(certificate: Mapping, worst: str | None, at: dt.datetime, anchor: str 
         "is_anchor": certificate["sha256"] == anchor,
         "anchor_store": trust.get("store") if certificate["sha256"] == anchor else None,
         "finding_titles": [f["title"] for f in findings
-                           if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"],
+                           if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"
+                           and not f["code"].startswith(MESSAGE_PREFIX)],
         "pem": pem,
     }
 
@@ -220,7 +290,8 @@ class ChainBox:
 
 
 def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping[str, str],
-                   anchor: str | None, trust: Mapping, at: dt.datetime) -> list[ChainBox]:
+                   anchor: str | None, trust: Mapping, at: dt.datetime,
+                   headings: Mapping[str, str] = ROLE_HEADINGS, installed_root: bool = False) -> list[ChainBox]:
     if not chain:
         return []
     boxes = []
@@ -230,16 +301,19 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
         # The box says what is wrong with this certificate, in the engine's words (the worst first).
         titles = sorted(((SEVERITY_ORDER.index(f["severity"]), f["title"]) for f in findings
                          if f.get("certificate") == certificate["sha256"] and f["severity"] != "info"
-                         and f["code"] not in ABSENT_ISSUER_CODES))
+                         and f["code"] not in ABSENT_ISSUER_CODES and not f["code"].startswith(MESSAGE_PREFIX)))
         if validity_state != "ok":
             note = validity_words  # names the date, which the finding's title does not
         else:
             note = titles[0][1] if titles else STATE_WORDS[state]
         if certificate["sha256"] == anchor:
-            note = f"Trusted by {trust.get('store')}" if state == "ok" else note
+            if state == "ok":
+                # A root given for this check trusts only where it is installed (issue 11 item 8).
+                note = (f"Trusted on devices that have this root installed ({trust.get('store')})" if installed_root
+                        else f"Trusted by {trust.get('store')}")
         untrusted_root = any(f["code"] == "chain.untrusted_root" and f.get("certificate") == certificate["sha256"]
                              for f in findings)
-        boxes.append(ChainBox(heading=ROLE_HEADINGS.get(certificate["role"], certificate["role"]),
+        boxes.append(ChainBox(heading=headings.get(certificate["role"], certificate["role"]),
                               name=_name(certificate), note=note, state=state,
                               anchor=trust.get("store") if certificate["sha256"] == anchor else None,
                               link=_card_id(certificate["sha256"]), technical=certificate.get("subject") or "",
@@ -249,7 +323,7 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
     if absent and last.get("subject") != last.get("issuer"):
         issuer = friendly_name(last["issuer"]) or "(no issuer name)"
         if "chain.private_root_not_supplied" in absent:
-            boxes.append(ChainBox(heading="Your organisation's root (not supplied)", name=issuer,
+            boxes.append(ChainBox(heading=headings["absent_private_root"], name=issuer,
                                   note="Not supplied and not trusted by this check: it looks like your "
                                        "organisation's own root", state="missing", technical=last["issuer"] or "",
                                   action=ADD_ROOT))

@@ -74,7 +74,8 @@ def test_the_json_form_has_a_stable_key_order_and_survives_json():
     report = diagnose([chain.supplied_pem], trust=[chain.root_pem], email="alice@example.com")
     data = report.to_dict()
     assert list(data) == ["status", "summary", "checked_at", "findings", "certificates", "chain",
-                          "trust", "capabilities", "messages", "online", "pkcs12", "compatibility"]
+                          "trust", "capabilities", "messages", "online", "question", "verdict", "pkcs12",
+                          "compatibility"]
     assert json.loads(json.dumps(data)) == data
     assert list(data["findings"][0]) == ["code", "severity", "title", "explanation", "fix",
                                         "learn_more", "certificate", "reference"]

@@ -224,3 +224,21 @@ def test_a_crash_inside_pkilint_becomes_a_plain_reason_not_an_exception(monkeypa
     section = check_compliance(leaf.certificate)
     assert section.linter["available"] is False
     assert section.linter["problem"] == "pkilint failed on this certificate (RuntimeError)"
+
+
+def test_the_section_says_whether_the_rules_bind_this_ca(chain):
+    """S/MIME BR 1.1: the rules bind publicly trusted CAs; a private CA's findings are advice (issue 11 item 10)."""
+    from smimecenter.diagnostics.engine import diagnose_parsed
+    from smimecenter.diagnostics.inputs import read_inputs
+    from smimecenter.diagnostics.trust import TrustStore
+    from tests.diagnostics.builders import pem
+
+    supplied = read_inputs([pem(chain.leaf, chain.intermediate)])
+    public = TrustStore.from_pem(pem(chain.root), name="Mozilla email roots")
+    private = TrustStore.from_pem(pem(make_root(common_name="Unrelated Root")), name="Mozilla email roots")
+    as_public = diagnose_parsed(supplied, email=None, stores=[public], public_store=public, at=None, compliance=True)
+    as_private = diagnose_parsed(supplied, email=None, stores=[private], public_store=private, at=None,
+                                 compliance=True)
+    assert as_public.sections["compliance"]["applies"]["publicly_trusted"] is True
+    assert as_private.sections["compliance"]["applies"]["publicly_trusted"] is False
+    assert "apply only to publicly trusted" in as_private.sections["compliance"]["applies"]["words"]

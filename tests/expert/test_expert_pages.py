@@ -114,3 +114,14 @@ def test_the_429_page_keeps_what_was_pasted(client, settings):
     page = response.content.decode()
     assert response.status_code == 429
     assert "-----BEGIN CERTIFICATE REQUEST-----" in page and 'value="alice@example.com"' in page
+
+
+def test_compliance_on_a_private_ca_says_first_the_rules_bind_public_cas_and_lists_advice(client, chain):
+    """Issue 11 item 10: on a private CA's certificate the BR findings are advice, and the page says why first."""
+    text = client.post("/tools/compliance/", follow=True,
+                       data={"text": pem(chain.leaf, chain.intermediate).decode(), "lint": "on"}).content.decode()
+    applies = text.index('id="compliance-applies"')
+    assert "apply only to publicly trusted" in text[applies:applies + 400]
+    assert applies < text.index('class="x-findings"')
+    assert 'x-badge x-info">advice<' in text
+    assert 'x-badge x-error">error<' not in text

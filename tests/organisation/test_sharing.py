@@ -306,3 +306,18 @@ def test_the_way_back_leads_only_to_a_result_of_this_site(client: Client) -> Non
     for back in ("https://evil.example/", "//evil.example/tools/diagnose/result/" + "A" * 43 + "/", "javascript:alert(1)"):
         body = client.post("/share/", {**_offer(make_chain().leaf.der), "back": back}).content.decode()
         assert "Back to your result" not in body and "evil" not in body and "javascript:" not in body
+
+
+def test_a_share_shows_the_full_result_worded_for_the_it_person(client: Client) -> None:
+    """Issue 11 item 9: the same result body as the result page, for the person who opens the link."""
+    chain = make_chain(email="alice@example.com")
+    share, _ = create_share([chain.leaf.der, chain.intermediate.der], "bob@example.com", timezone.now())
+    body = client.get(f"/share/{share.token}/").content.decode()
+    for part in ('class="chain-picture"', 'class="timeline"', 'class="certificates"', 'id="compat-title"',
+                 'data-state="does_not_work"', 'data-code="identity.email_mismatch"'):
+        assert part in body, part
+    assert "the address they entered" in body
+    assert "you entered" not in body
+    assert '<span class="cert-role">Their certificate:</span>' in body
+    assert '<p class="chain-heading">Their certificate' in body
+    assert "Your certificate at the top" not in body and 'cert-role">Your certificate' not in body

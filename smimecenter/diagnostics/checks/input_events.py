@@ -17,14 +17,20 @@ UNREADABLE = rule(
     explanation="We found no certificate in {origin}: it looks like {kind}.{reason}",
     fix="Supply the certificate itself: a .pem/.crt/.cer file, a .p7b bundle, a .p12 file with "
         "its password, or a signed email (.eml).")
+# An error, and the first thing the result says (diagnostics/verdict.py): a key that left its owner's
+# device must be treated as compromised; S/MIME BR 4.9.1.1 has the CA revoke a certificate whose
+# private key is compromised, and 6.1.2 forbids anyone but the subscriber holding it.
 PRIVATE_KEY = rule(
-    code=events.INPUT_PRIVATE_KEY_PRESENT, severity=Severity.WARNING,
-    reference="CA/B Forum S/MIME BR section 6.1.2", learn_more="/learn/what-is-pkcs12/#private-key-safety",
+    code=events.INPUT_PRIVATE_KEY_PRESENT, severity=Severity.ERROR,
+    reference="CA/B Forum S/MIME BR sections 4.9.1.1 and 6.1.2",
+    learn_more="/learn/what-is-pkcs12/#private-key-safety",
     title="You supplied a private key",
     explanation="{origin} contains {key}. We ignored it and did not keep it, but a private key "
-                "lets anyone read your encrypted mail and sign as you.",
-    fix="Never send or paste a private key. If it was shared anywhere else, ask your certificate "
-        "authority to revoke the certificate and get a new one with a new key.")
+                "lets anyone read your encrypted mail and sign as you, and one that has been "
+                "pasted or sent somewhere must be treated as exposed.",
+    fix="Treat the key as exposed: ask your certificate authority to revoke the certificate and "
+        "issue a new one with a new key. From now on supply only the certificate (it holds the "
+        "public key), never the private key.")
 CSR = rule(
     code=events.INPUT_CSR_NOT_CERTIFICATE, severity=Severity.WARNING, reference="RFC 2986",
     learn_more="/learn/what-is-a-csr/#csr-vs-certificate",
@@ -148,8 +154,14 @@ def _phrases(code: str, details: dict[str, object]) -> dict[str, str]:
     return {}
 
 
+# A .p12 file that was not opened may well hold a certificate: "no certificate was found" would be false,
+# and the reason it was not opened (a wrong password, ...) is the one thing to say.
+NOT_READ = (events.INPUT_TOO_LARGE, events.PKCS12_WRONG_PASSWORD, events.PKCS12_PASSWORD_REQUIRED,
+            events.PKCS12_TOO_EXPENSIVE, events.PKCS12_OVER_BUDGET, events.PKCS12_UNBOUNDED_KDF,
+            events.PKCS12_BUSY)
+
+
 @check
 def no_certificate(context: CheckContext) -> Iterator[Observation]:
-    if not context.supplied and not any(e.code == events.INPUT_TOO_LARGE
-                                        for e in context.inputs.events):
+    if not context.supplied and not any(e.code in NOT_READ for e in context.inputs.events):
         yield NO_CERTIFICATE.observe()

@@ -9,6 +9,9 @@ __all__ = ["render_compatibility_text", "render_compliance_text"]
 def render_compliance_text(section: Mapping[str, object]) -> str:
     linter = section.get("linter") or {}
     lines = [f"Baseline Requirements compliance: {str(section.get('status', 'unknown')).upper()}"]
+    applies = section.get("applies") or {}
+    if applies.get("words"):
+        lines.append(f"  {applies['words']}")
     if not linter.get("available", True):
         lines.append(f"  The leaf was not linted: {linter.get('problem')}")
     else:

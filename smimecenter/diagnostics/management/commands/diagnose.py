@@ -132,7 +132,16 @@ def _moment(text: object) -> dt.datetime | None:
 
 def render_text(report: Report) -> str:
     """The report for a person at a terminal: verdict, findings with their fix, then the chain."""
-    lines = [f"Verdict: {report.status.upper()}", report.summary, ""]
+    lines = [f"Verdict: {report.status.upper()}"]
+    verdict = report.verdict
+    if verdict is not None:
+        # The same verdict as the web page and the API: its question, state and headline.
+        lines.append(f"{verdict.headline} [{verdict.state}; question: {verdict.question}]")
+    lines += [report.summary, ""]
+    if verdict is not None and verdict.retry:
+        lines += [f"To check again: {verdict.retry}", ""]
+    if verdict is not None and verdict.not_checked:
+        lines += ["Not covered by this answer:", *(f"  - {words}" for words in verdict.not_checked), ""]
     for severity, heading in SEVERITY_HEADINGS:
         findings = [f for f in report.findings if f.severity is severity]
         if not findings:
@@ -165,9 +174,14 @@ def render_text(report: Report) -> str:
             lines.append("  Not trusted by: " + ", ".join(trust.get("stores_consulted") or ()))
         lines.append("")
     lines.extend(_online_lines(report.online, by_fingerprint))
-    capabilities = report.capabilities
-    lines.append(f"Can sign: {'yes' if capabilities['sign'] else 'no'}; can receive encrypted "
-                 f"mail: {'yes' if capabilities['encrypt'] else 'no'}")
+    if verdict is not None:
+        # The verdict's badges, so the terminal never says "can sign" when the page would not.
+        if verdict.badges:
+            lines.append("; ".join(badge.words for badge in verdict.badges))
+    else:
+        capabilities = report.capabilities
+        lines.append(f"Can sign: {'yes' if capabilities['sign'] else 'no'}; can receive encrypted "
+                     f"mail: {'yes' if capabilities['encrypt'] else 'no'}")
     return "\n".join(lines)
 
 
