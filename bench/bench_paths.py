@@ -16,13 +16,17 @@ import json
 import os
 import random
 import re
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +46,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext  # noq
 
 from smimecenter.diagnostics import TrustStore, diagnose, email_trust_store  # noqa: E402
 from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor  # noqa: E402
+from smimecenter.operations.serving import default_workers  # noqa: E402
 from tests.diagnostics import suites  # noqa: E402
 from tests.diagnostics.builders import NOW, make_chain, pem  # noqa: E402
 
@@ -150,6 +155,7 @@ print(server.server_address[1], flush=True)
 server.serve_forever()
 """
 
+Connect = Callable[[], http.client.HTTPConnection]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -158,13 +164,13 @@ class ApiDiagnosis:
 
     label = "POST /api/v1/diagnose (JSON)"
 
-    def __init__(self, port: int, chain_pem: bytes, root_pem: bytes) -> None:
-        self.port = port
+    def __init__(self, connect: Connect, chain_pem: bytes, root_pem: bytes) -> None:
+        self.connect = connect
         self.body = json.dumps({"text": chain_pem.decode(), "trust": [root_pem.decode()]}).encode()
 
     def client(self) -> Callable[[], str | None]:
         def once() -> str | None:
-            status, _, _ = _exchange(self.port, "POST", "/api/v1/diagnose", self.body,
+            status, _, _ = _exchange(self.connect, "POST", "/api/v1/diagnose", self.body,
                                      {"Content-Type": "application/json"})
             return None if status == 200 else str(status)
         return once
@@ -177,11 +183,11 @@ class PageDiagnosis:
 
     label = "the full page: POST /tools/diagnose/, then GET the result page"
 
-    def __init__(self, port: int, chain_pem: bytes, root_pem: bytes) -> None:
-        self.port, self.chain_pem, self.root_pem = port, chain_pem, root_pem
+    def __init__(self, connect: Connect, chain_pem: bytes, root_pem: bytes) -> None:
+        self.connect, self.chain_pem, self.root_pem = connect, chain_pem, root_pem
 
     def client(self) -> Callable[[], str | None]:
-        status, headers, page = _exchange(self.port, "GET", "/tools/diagnose/", b"", {})
+        status, headers, page = _exchange(self.connect, "GET", "/tools/diagnose/", b"", {})
         cookie = next(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie"
                       and v.startswith("csrftoken="))
         boundary = "bench-boundary-7d1f"
@@ -196,19 +202,19 @@ class PageDiagnosis:
         headers_out = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie}
 
         def once() -> str | None:
-            status, headers, _ = _exchange(self.port, "POST", "/tools/diagnose/", body, headers_out)
+            status, headers, _ = _exchange(self.connect, "POST", "/tools/diagnose/", body, headers_out)
             if status != 303:
                 return f"POST {status}"
             location = next(v for k, v in headers if k.lower() == "location")
-            status, _, result = _exchange(self.port, "GET", location, b"", {"Cookie": cookie})
+            status, _, result = _exchange(self.connect, "GET", location, b"", {"Cookie": cookie})
             return None if status == 200 and b"<html" in result[:500].lower() else f"GET {status}"
         return once
 
 
-def _exchange(port: int, method: str, path: str, body: bytes, headers: dict[str, str]
+def _exchange(connect: Connect, method: str, path: str, body: bytes, headers: dict[str, str]
               ) -> tuple[int, list[tuple[str, str]], bytes]:
-    # One connection per request: the development server closes keep-alive connections anyway.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    # One connection per request, as separate people's browsers open.
+    connection = connect()
     try:
         connection.request(method, path, body=body or None, headers=headers)
         response = connection.getresponse()
@@ -296,38 +302,114 @@ def _clients(target, clients: int, body: Callable) -> Run:
     return Run(latencies, failures, time.perf_counter() - started)
 
 
-def concurrent_requests() -> None:
-    chain = make_chain()
-    chain_pem = pem(chain.leaf, chain.intermediate)
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "smimecenter.settings", "DEBUG": "false",
-                   "SECRET_KEY": "bench-only-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
-                   "SECURE_SSL_REDIRECT": "false", "DIAGNOSE_RATE_LIMIT_PER_MINUTE": "0",
-                   "LOG_LEVEL": "ERROR", "REQUEST_LOG": "false", "WEB_CONCURRENCY": "1"}
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over a Unix socket: the servers here listen on no port at all."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=120)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+BASE_ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "smimecenter.settings", "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false", "DIAGNOSE_RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "ERROR",
+    "REQUEST_LOG": "false", "LOG_FORMAT": "text", "GUNICORN_LOG_LEVEL": "warning",
+    "PYTHONWARNINGS": "ignore",  # no static files are collected here; their warning is not a figure
+}
+
+
+@contextmanager
+def threaded_server() -> Iterator[tuple[str, Connect]]:
+    """Django's threaded development server in one process: Python runs one thread at a time."""
+    environment = {**os.environ, **BASE_ENVIRONMENT, "WEB_CONCURRENCY": "1"}
     server = subprocess.Popen([sys.executable, "-W", "ignore", "-c", SERVER.format(root=str(ROOT))],
                               stdout=subprocess.PIPE, env=environment, text=True)
     try:
         port = int(server.stdout.readline())
-        print(f"\nA diagnosis of leaf + intermediate (the private root sent along), {CLIENTS} clients, one "
-              "server process (threads; Python runs one at a time) on loopback. Target: a diagnosis "
-              "request under 20 ms at the 95th percentile with 50 concurrent clients.")
-        print(f"  {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} before the runs "
-              "(a shared machine makes every figure here higher)")
-        for target in (ApiDiagnosis(port, chain_pem, chain.root_pem),
-                       PageDiagnosis(port, chain_pem, chain.root_pem)):
-            alone = one_client(target, 50)
-            closed = closed_loop(target, CLIENTS, REQUESTS_PER_CLIENT)
-            opened = open_loop(target, CLIENTS, OPEN_LOOP_SECONDS)
-            print(f"\n  {target.label}")
-            print(f"    one client alone (the service time):      {alone.line()}")
-            print(f"    {CLIENTS} clients, closed loop (no think time):  {closed.line()}")
-            print(f"    {CLIENTS} clients x 1 request/s, open loop:      {opened.line()}")
-        print("\n  Closed loop: each client asks again as soon as it is answered, so the latency is "
-              f"{CLIENTS} / throughput\n  (p95 under 20 ms would need more than 2,500 diagnoses a second). "
-              "Open loop: 50 people each\n  asking once a second, the realistic load; its latency counts "
-              "from the moment each request was due.")
+        yield ("one process, threads (Django's development server)",
+               lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=120))
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn_server() -> Iterator[tuple[str, Connect]]:
+    """gunicorn as deployed (gunicorn.conf.py: sync workers, two per core plus one) with a
+    throwaway Redis as the shared cache the workers need; both on Unix sockets in a temporary folder."""
+    folder = tempfile.mkdtemp(prefix="bench-paths-")
+    redis_socket, web_socket = f"{folder}/redis.sock", f"{folder}/web.sock"
+    redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", redis_socket, "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    environment = {**os.environ, **BASE_ENVIRONMENT, "CACHE_URL": f"unix://{redis_socket}",
+                   "BIND": f"unix:{web_socket}"}
+    environment.pop("WEB_CONCURRENCY", None)
+    web = None
+    try:
+        _wait_for(lambda: os.path.exists(redis_socket))
+        web = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
+                               cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+        connect = lambda: UnixConnection(web_socket)  # noqa: E731
+        _wait_for(lambda: _answers(connect))
+        yield f"gunicorn as deployed, {default_workers()} sync workers, Redis cache", connect
+    finally:
+        for process in (web, redis):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _answers(connect: Connect) -> bool:
+    try:
+        return _exchange(connect, "GET", "/healthz", b"", {})[0] == 200
+    except OSError:
+        return False
+
+
+def _wait_for(ready: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.1)
+
+
+def concurrent_requests() -> None:
+    chain = make_chain()
+    chain_pem = pem(chain.leaf, chain.intermediate)
+    print(f"\nA diagnosis of leaf + intermediate (the private root sent along), {CLIENTS} clients on "
+          "this machine. Target: a diagnosis request under 20 ms at the 95th percentile with 50 "
+          "concurrent clients.")
+    servers = [threaded_server]
+    if shutil.which("redis-server"):
+        servers.append(gunicorn_server)
+    else:
+        print("  (redis-server is not installed: gunicorn as deployed is left out)")
+    for server in servers:
+        with server() as (label, connect):
+            print(f"\n{label}; {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} before "
+                  "(a shared machine makes every figure here higher)")
+            for target in (ApiDiagnosis(connect, chain_pem, chain.root_pem),
+                           PageDiagnosis(connect, chain_pem, chain.root_pem)):
+                closed_loop(target, 10, 5)  # every worker warm (imports, trust store), not measured
+                alone = one_client(target, 50)
+                closed = closed_loop(target, CLIENTS, REQUESTS_PER_CLIENT)
+                opened = open_loop(target, CLIENTS, OPEN_LOOP_SECONDS)
+                print(f"  {target.label}")
+                print(f"    one client alone (the service time):      {alone.line()}")
+                print(f"    {CLIENTS} clients, closed loop (no think time):  {closed.line()}")
+                print(f"    {CLIENTS} clients x 1 request/s, open loop:      {opened.line()}")
+    print("\n  Closed loop: each client asks again as soon as it is answered, so the latency is "
+          f"{CLIENTS} / throughput\n  (p95 under 20 ms would need more than 2,500 diagnoses a second). "
+          "Open loop: 50 people each\n  asking once a second, the realistic load; its latency counts "
+          "from the moment each request was due.")
 
 
 def main() -> None:
