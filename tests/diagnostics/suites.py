@@ -177,8 +177,7 @@ def engine_path_valid(case: SuiteCase) -> bool:
 
 def engine_codes(case: SuiteCase, chain: ChainAnalysis) -> set[str]:
     """The finding codes the engine's catalog raises for the case, its leaf taken as the leaf."""
-    supplied = list(dict.fromkeys(chain.certificates[:-1] or (chain.start,)))
-    supplied += [c for c in _loaded(case.intermediates_der) if c not in supplied]
+    supplied = list(dict.fromkeys((chain.start, *_loaded(case.intermediates_der))))
     context = CheckContext(at=case.at, email=None, inputs=ParsedInputs(), supplied=supplied,
                            leaf=chain.start, chain=chain, stores=(), public_store=None)
     return {finding.code for finding in run_checks(context)}
