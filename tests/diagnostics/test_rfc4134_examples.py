@@ -69,9 +69,22 @@ def test_both_signers_of_example_4_6_are_reported():
     assert [m["signer_count"] for m in data["messages"]] == [2, 2]
     assert data["messages"][0]["signature_valid"] is True
     # Diane's certificate inherits its DSA parameters from Carl's (RFC 3279 section 2.3.2),
-    # which cryptography cannot load: her signature is reported as not checked, not as broken.
-    assert data["messages"][1]["signature_valid"] is None and data["messages"][1]["problem"]
+    # which cryptography cannot load: her signature is reported as not checked, not as broken,
+    # and her certificate as unreadable, not as missing.
+    assert data["messages"][1]["signature_valid"] is None
+    assert "is in the signature but cannot be read" in data["messages"][1]["problem"]
     assert "message.signature_invalid" not in report.codes
+
+
+def test_a_signer_whose_certificate_is_left_out_is_still_called_missing():
+    # Example 4.6 without its certificates: Alice's is then missing, and said to be.
+    from asn1crypto import cms
+
+    info = cms.ContentInfo.load((EXAMPLES / "4.6.bin").read_bytes())
+    info["content"]["certificates"] = cms.CertificateSet([])
+    report = diagnose([info.dump(force=True)])
+    problems = [m["problem"] for m in report.to_dict()["messages"]]
+    assert problems and all("is not in the signature" in p for p in problems)
 
 
 @pytest.mark.parametrize("name", ["4.8.eml", "4.9.eml"])
