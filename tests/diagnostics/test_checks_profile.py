@@ -317,3 +317,13 @@ def test_every_rule_cites_its_rfc_5280_section():
     rules = all_rules()
     for code in PROFILE_CODES:
         assert rules[code].reference.startswith("RFC 5280 section"), code
+
+
+def test_a_malformed_authority_key_identifier_is_not_called_missing():
+    # The extension is there but cannot be decoded: it is reported as malformed, not as absent.
+    chain = make_chain(authority_key_id=False, extra_extensions=[
+        (x509.UnrecognizedExtension(x509.OID_AUTHORITY_KEY_IDENTIFIER, b"\x04\x02no"), False)])
+    report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
+    leaf = next(c for c in report.to_dict()["certificates"] if c["role"] == "leaf")
+    assert any("authorityKeyIdentifier" in problem for problem in leaf["problems"])
+    assert "certificate.authority_key_id_missing" not in report.codes

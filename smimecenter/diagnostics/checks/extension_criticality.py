@@ -95,7 +95,7 @@ def extension_criticality(context: CheckContext) -> Iterator[Observation]:
         # CA MUST include a subjectAltName extension that is marked as critical." (A CA may not
         # have an empty subject at all: ca_only_fields.py says that instead.)
         if not info.is_ca and info.names_readable and not info.subject_name.rdns:
-            if not info.has_extension(x509.SubjectAlternativeName):
+            if not info.carries_extension(x509.SubjectAlternativeName):
                 yield SUBJECT_ALT_NAME_NOT_CRITICAL.observe(
                     certificate, reason="it has no subjectAltName at all")
             elif not info.extension_is_critical(x509.SubjectAlternativeName):
