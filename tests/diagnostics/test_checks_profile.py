@@ -327,3 +327,14 @@ def test_a_malformed_authority_key_identifier_is_not_called_missing():
     leaf = next(c for c in report.to_dict()["certificates"] if c["role"] == "leaf")
     assert any("authorityKeyIdentifier" in problem for problem in leaf["problems"])
     assert "certificate.authority_key_id_missing" not in report.codes
+
+
+def test_a_ca_whose_basic_constraints_cannot_be_read_is_not_called_an_end_entity():
+    # keyCertSign beside a malformed basicConstraints: whether it is a CA is unknown, so neither
+    # CA-only rule speaks (the malformed extension is reported by name).
+    root = make_root()
+    odd = make_intermediate(issuer=root, ca=None, extra_extensions=[
+        (x509.UnrecognizedExtension(x509.OID_BASIC_CONSTRAINTS, b"\x01\x01"), True)])
+    report = diagnose_built(odd, anchors=[root])
+    assert "certificate.key_cert_sign_without_ca" not in report.codes
+    assert "certificate.name_constraints_in_end_entity" not in report.codes

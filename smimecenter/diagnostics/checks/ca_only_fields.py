@@ -51,6 +51,8 @@ def ca_only_fields(context: CheckContext) -> Iterator[Observation]:
     # that (chain.issuer_not_ca, section 6.1.4 (k)); it is not named twice here.
     issuers = set(context.path[1:])
     for certificate, info in profiled_certificates(context):
+        if info.basic_constraints is None and info.carries_extension(x509.BasicConstraints):
+            continue  # whether it is a CA cannot be read; the malformed extension is reported as such
         if info.is_ca:
             # 4.1.2.6: "If the subject is a CA ... the subject field MUST be populated with a
             # non-empty distinguished name".
