@@ -163,6 +163,7 @@ class ApiDiagnosis:
     """POST /api/v1/diagnose: the chain as text, the private root in `trust`."""
 
     label = "POST /api/v1/diagnose (JSON)"
+    cpu_note = ""
 
     def __init__(self, connect: Connect, chain_pem: bytes, root_pem: bytes) -> None:
         self.connect = connect
@@ -182,6 +183,7 @@ class PageDiagnosis:
     client for its CSRF token, as a browser has it already."""
 
     label = "the full page: POST /tools/diagnose/, then GET the result page"
+    cpu_note = " (the form page fetched once per client included)"
 
     def __init__(self, connect: Connect, chain_pem: bytes, root_pem: bytes) -> None:
         self.connect, self.chain_pem, self.root_pem = connect, chain_pem, root_pem
@@ -325,7 +327,7 @@ BASE_ENVIRONMENT = {
 
 
 @contextmanager
-def threaded_server() -> Iterator[tuple[str, Connect]]:
+def threaded_server() -> Iterator[tuple[str, Connect, int, int]]:
     """Django's threaded development server in one process: Python runs one thread at a time."""
     environment = {**os.environ, **BASE_ENVIRONMENT, "WEB_CONCURRENCY": "1"}
     server = subprocess.Popen([sys.executable, "-W", "ignore", "-c", SERVER.format(root=str(ROOT))],
@@ -333,14 +335,14 @@ def threaded_server() -> Iterator[tuple[str, Connect]]:
     try:
         port = int(server.stdout.readline())
         yield ("one process, threads (Django's development server)",
-               lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=120))
+               lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=120), server.pid, 1)
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
 @contextmanager
-def gunicorn_server() -> Iterator[tuple[str, Connect]]:
+def gunicorn_server() -> Iterator[tuple[str, Connect, int, int]]:
     """gunicorn as deployed (gunicorn.conf.py: sync workers, two per core plus one) with a
     throwaway Redis as the shared cache the workers need; both on Unix sockets in a temporary folder."""
     folder = tempfile.mkdtemp(prefix="bench-paths-")
@@ -357,13 +359,29 @@ def gunicorn_server() -> Iterator[tuple[str, Connect]]:
                                cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
         connect = lambda: UnixConnection(web_socket)  # noqa: E731
         _wait_for(lambda: _answers(connect))
-        yield f"gunicorn as deployed, {default_workers()} sync workers, Redis cache", connect
+        yield (f"gunicorn as deployed, {default_workers()} sync workers, Redis cache", connect, web.pid,
+               os.cpu_count() or 1)
     finally:
         for process in (web, redis):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a server process and of its worker processes, from /proc:
+    unlike wall time, other work on a shared machine does not add to it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime (proc(5))
+    return total
 
 
 def _answers(connect: Connect) -> bool:
@@ -393,19 +411,24 @@ def concurrent_requests() -> None:
     else:
         print("  (redis-server is not installed: gunicorn as deployed is left out)")
     for server in servers:
-        with server() as (label, connect):
+        with server() as (label, connect, pid, cores):
             print(f"\n{label}; {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} before "
                   "(a shared machine makes every figure here higher)")
             for target in (ApiDiagnosis(connect, chain_pem, chain.root_pem),
                            PageDiagnosis(connect, chain_pem, chain.root_pem)):
                 closed_loop(target, 10, 5)  # every worker warm (imports, trust store), not measured
                 alone = one_client(target, 50)
+                cpu_before = server_cpu_seconds(pid)
                 closed = closed_loop(target, CLIENTS, REQUESTS_PER_CLIENT)
                 opened = open_loop(target, CLIENTS, OPEN_LOOP_SECONDS)
+                served = len(closed.latencies) + len(opened.latencies)
+                cpu_per_request = (server_cpu_seconds(pid) - cpu_before) / served
                 print(f"  {target.label}")
                 print(f"    one client alone (the service time):      {alone.line()}")
                 print(f"    {CLIENTS} clients, closed loop (no think time):  {closed.line()}")
                 print(f"    {CLIENTS} clients x 1 request/s, open loop:      {opened.line()}")
+                print(f"    server CPU per request {cpu_per_request * 1000:.1f} ms{target.cpu_note}: at most "
+                      f"{cores / cpu_per_request:.0f} requests/s on the {cores} core(s) this server can use")
     print("\n  Closed loop: each client asks again as soon as it is answered, so the latency is "
           f"{CLIENTS} / throughput\n  (p95 under 20 ms would need more than 2,500 diagnoses a second). "
           "Open loop: 50 people each\n  asking once a second, the realistic load; its latency counts "
