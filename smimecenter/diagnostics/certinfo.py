@@ -299,6 +299,14 @@ class CertificateFacts:
     def has_extension(self, kind: type) -> bool:
         return self.extension(kind) is not None
 
+    def carries_extension(self, kind: type[x509.ExtensionType]) -> bool:
+        """Whether the extension is there at all, readable or not: one that cannot be decoded is
+        reported as malformed, never as missing."""
+        if self.has_extension(kind):
+            return True
+        oid = kind.oid.dotted_string
+        return any(unreadable == oid for unreadable, _ in self.unreadable_extensions)
+
     @cached_property
     def basic_constraints(self) -> x509.BasicConstraints | None:
         return self.extension(x509.BasicConstraints)

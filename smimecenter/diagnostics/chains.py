@@ -29,6 +29,7 @@ __all__ = [
     "PathProblem",
     "TrustStoreLike",
     "build_chains",
+    "is_self_signed",
     "pick_leaf",
     "verify_signature",
 ]
@@ -166,6 +167,12 @@ def _verify_with_key(child: x509.Certificate, issuer: x509.Certificate) -> str |
 
 def _self_signed(facts: CertificateFacts) -> bool:
     return facts.self_issued and _remembered_signature(facts, facts) is None
+
+
+def is_self_signed(facts: CertificateFacts) -> bool:
+    """Self-issued and signed with its own key (RFC 5280 section 3.3); the outcome is remembered
+    with the facts, so a root kept between diagnoses is verified once."""
+    return _self_signed(facts)
 
 
 def _remembered_signature(child: CertificateFacts, issuer: CertificateFacts) -> str | None:

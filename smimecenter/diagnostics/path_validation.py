@@ -35,6 +35,7 @@ from .known_authorities import DEFAULT_CAPACITY, known_authorities
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
     from pyhanko_certvalidator.authority import CertTrustAnchor
+    from pyhanko_certvalidator.registry import SimpleTrustManager
 
 __all__ = ["rfc5280_refusal", "run_to_end", "settings_for", "trust_anchor"]
 
@@ -58,6 +59,7 @@ def _library() -> SimpleNamespace:
         process_general_subtrees,
     )
     from pyhanko_certvalidator.path import ValidationPath
+    from pyhanko_certvalidator.registry import SimpleTrustManager
     from pyhanko_certvalidator.policy_decl import (
         AcceptAllAlgorithms,
         CertRevTrustPolicy,
@@ -84,10 +86,10 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
     library = _library()
     try:
         with _SHARED_PARSES:
-            certificates = [_asn1(c) for c in path]
-            anchor = trust_anchor(certificates[-1])
-            context = library.ValidationContext(trust_roots=[anchor], moment=at, **settings_for())
-            candidate = library.ValidationPath(trust_anchor=anchor, interm=certificates[1:-1][::-1],
+            certificates = [_asn1(c) for c in path[:-1]]
+            anchor, trust = _anchor_and_trust(path[-1])
+            context = library.ValidationContext(trust_manager=trust, moment=at, **settings_for())
+            candidate = library.ValidationPath(trust_anchor=anchor, interm=certificates[1:][::-1],
                                                leaf=certificates[0])
             run_to_end(lambda: library.async_validate_path(context, candidate))
     except (library.PathValidationError, library.ValidationError) as error:
@@ -160,6 +162,27 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 @functools.lru_cache(maxsize=KEPT_AUTHORITIES)
 def _remembered_asn1(der: bytes) -> asn1_x509.Certificate:
     return _library().asn1_x509.Certificate.load(der)
+
+
+def _anchor_and_trust(certificate: x509.Certificate) -> tuple[CertTrustAnchor, SimpleTrustManager]:
+    """The validator's trust anchor for a root, and a trust manager holding only it.
+
+    Both depend on the root's bytes alone and are read-only once built, so a root the process
+    remembers (known_authorities) keeps them: every diagnosis under that root would otherwise
+    build and hash them again."""
+    if known_authorities.is_known(certificate):
+        return _remembered_trust(certificate.public_bytes(Encoding.DER))
+    return _trust_for(_asn1(certificate))
+
+
+@functools.lru_cache(maxsize=KEPT_AUTHORITIES)
+def _remembered_trust(der: bytes) -> tuple[CertTrustAnchor, SimpleTrustManager]:
+    return _trust_for(_remembered_asn1(der))
+
+
+def _trust_for(parsed: asn1_x509.Certificate) -> tuple[CertTrustAnchor, SimpleTrustManager]:
+    anchor = trust_anchor(parsed)
+    return anchor, _library().SimpleTrustManager.build(trust_roots=[anchor])
 
 
 def _plain(message: str) -> str:

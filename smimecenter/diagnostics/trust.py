@@ -26,6 +26,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from .certinfo import facts_of
 from .decoding import DECODE_ERRORS, decoded
+from .known_authorities import known_authorities
 
 __all__ = ["Anchor", "TrustStore", "TrustStoreError", "email_trust_store", "DATA_DIRECTORY", "EMBEDDED_PEM",
            "EMBEDDED_PROVENANCE"]
@@ -223,6 +224,11 @@ def _load_pem(data: bytes) -> x509.Certificate:
 
 
 def _load_der(data: bytes) -> x509.Certificate:
+    # A root read before (a private root sent with every request) is the object kept for its bytes,
+    # with its facts, parsed form and validator anchor: the same for every request (known_authorities).
+    known = known_authorities.certificate(data)
+    if known is not None:
+        return known
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         return _parsed(x509.load_der_x509_certificate(data))

@@ -1,8 +1,9 @@
 """NIST PKITS and C2SP x509-limbo as they are run here (see tests/data/README.md for provenance).
 
 Each case gives three verdicts: the expected one, the engine's (our path builder and checks with
-the validator of record), and pyhanko-certvalidator's alone (its own path builder). The tests and
-bench/bench_paths.py share this module.
+the validator of record, and the findings that say a certificate breaks the RFC 5280 profile),
+and pyhanko-certvalidator's alone (its own path builder). The tests and bench/bench_paths.py
+share this module.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 
 from smimecenter.diagnostics.certinfo import facts_of
 from smimecenter.diagnostics.chains import ChainAnalysis, build_chains
+from smimecenter.diagnostics.checks import CheckContext, run_checks
+from smimecenter.diagnostics.inputs import ParsedInputs
 from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor
 from smimecenter.diagnostics.trust import TrustStore
 
@@ -39,6 +42,11 @@ ANCHOR_AS_GIVEN = (
     "A trust anchor is taken as trust anchor information (RFC 5280 section 6.1.1 (d)): its own "
     "basicConstraints are not validated, as in the validator of record; only a root that says "
     "outright it is not a CA is refused (chains.py).")
+PKITS_NONCRITICAL_POLICY_CONSTRAINTS = (
+    "The path is valid and the engine says so, but a CA of it marks policyConstraints "
+    "non-critical: X.509, which PKITS follows, leaves that to the issuer, while RFC 5280 section "
+    "4.2.1.11 requires it critical, so the engine warns about that CA "
+    "(certificate.policy_constraints_not_critical).")
 
 # The one table of cases where S/MIME checking answers differently from the suite's expected
 # result, with the reason for each. A listed case must really differ (a test checks that).
@@ -55,43 +63,30 @@ WHERE_SMIME_DIFFERS: dict[str, str] = {
     "limbo pathlen::max-chain-depth-1-exhausted": MAX_DEPTH_REASON,
     "limbo rfc5280::nc::nc-permits-invalid-dns-san": TLS_NAMES,
     "limbo rfc5280::nc::nc-forbids-dnsname-wildcard-san": TLS_NAMES,
-    "limbo rfc5280::nc::permitted-dns-match-noncritical": (
-        "Marking name constraints critical is a rule for the issuing CA (RFC 5280 section 4.2.1.10); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::nc::not-allowed-in-ee-noncritical": (
-        "Name constraints only in CA certificates is a rule for the issuing CA (RFC 5280 section 4.2.1.10); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::nc::not-allowed-in-ee-critical": (
-        "Name constraints only in CA certificates is a rule for the issuing CA (RFC 5280 section 4.2.1.10); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::pc::ica-noncritical-pc": (
-        "Marking policyConstraints critical is a rule for the issuing CA (RFC 5280 section 4.2.1.11); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::san::noncritical-with-empty-subject": (
-        "A critical subjectAltName beside an empty subject is a rule for the issuing CA (RFC 5280 section 4.2.1.6); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::serial::too-long": (
-        "A serial number of at most 20 octets is a rule for the issuing CA (RFC 5280 section 4.1.2.2); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::serial::zero": (
-        "A positive serial number is a rule for the issuing CA (RFC 5280 section 4.1.2.2); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::serial::negative": (
-        "A positive serial number is a rule for the issuing CA (RFC 5280 section 4.1.2.2); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::ski::root-missing-ski": (
-        "A subjectKeyIdentifier in CA certificates is a rule for the issuing CA (RFC 5280 section 4.2.1.2); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::ski::intermediate-missing-ski": (
-        "A subjectKeyIdentifier in CA certificates is a rule for the issuing CA (RFC 5280 section 4.2.1.2); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::aki::critical-aki": (
-        "A non-critical authorityKeyIdentifier is a rule for the issuing CA (RFC 5280 section 4.2.1.1); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::aki::leaf-missing-aki": (
-        "An authorityKeyIdentifier in every certificate is a rule for the issuing CA (RFC 5280 section 4.2.1.1); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::aki::intermediate-missing-aki": (
-        "An authorityKeyIdentifier in every certificate is a rule for the issuing CA (RFC 5280 section 4.2.1.1); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::aki::cross-signed-root-missing-aki": (
-        "An authorityKeyIdentifier in every certificate is a rule for the issuing CA (RFC 5280 section 4.2.1.1); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::ca-empty-subject": (
-        "A non-empty subject in CA certificates is a rule for the issuing CA (RFC 5280 section 4.1.2.6); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::leaf-ku-keycertsign": (
-        "keyCertSign only beside cA=TRUE is a rule for the issuing CA (RFC 5280 section 4.2.1.9); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
-    "limbo rfc5280::ee-critical-aia-invalid": (
-        "A non-critical authorityInfoAccess is a rule for the issuing CA (RFC 5280 section 4.2.2.1); path validation (section 6.1) does not test it, nor does the validator of record, and a mail client still uses the certificate."),
     "limbo rfc5280::root-missing-basic-constraints": ANCHOR_AS_GIVEN,
     "limbo rfc5280::root-non-critical-basic-constraints": ANCHOR_AS_GIVEN,
+    **{f"pkits {number}": PKITS_NONCRITICAL_POLICY_CONSTRAINTS for number in (
+        "4.8.6", "4.8.10", "4.8.11", "4.8.13", "4.8.14", "4.10.9", "4.10.11", "4.10.13",
+        "4.10.14", "4.12.2", "4.12.3", "4.12.7", "4.12.9")},
 }
+
+# The findings that say a certificate breaks the RFC 5280 profile (section 4): rules for the CA
+# that path validation (section 6) does not test. A suite case is answered "invalid" by the
+# engine when its path fails or one of these is raised (and a valid case must raise none).
+PROFILE_CODES = frozenset({
+    "certificate.serial_not_positive",  # 4.1.2.2
+    "certificate.serial_too_long",  # 4.1.2.2
+    "certificate.ca_subject_empty",  # 4.1.2.6
+    "certificate.subject_alt_name_not_critical",  # 4.1.2.6, 4.2.1.6
+    "certificate.authority_key_id_missing",  # 4.2.1.1
+    "certificate.authority_key_id_critical",  # 4.2.1.1
+    "certificate.subject_key_id_missing",  # 4.2.1.2
+    "certificate.key_cert_sign_without_ca",  # 4.2.1.3, 4.2.1.9
+    "certificate.name_constraints_in_end_entity",  # 4.2.1.10
+    "certificate.name_constraints_not_critical",  # 4.2.1.10
+    "certificate.policy_constraints_not_critical",  # 4.2.1.11
+    "certificate.authority_info_access_critical",  # 4.2.2.1
+})
 
 # Cases where the validator of record alone answers differently from the engine, with the
 # reason; in each the engine agrees with the suite or the case is in WHERE_SMIME_DIFFERS.
@@ -174,9 +169,24 @@ def engine_chain(case: SuiteCase) -> ChainAnalysis | None:
     return build_chains(leaf, [leaf, *intermediates], [store], at=case.at, facts=facts_of)
 
 
-def engine_valid(case: SuiteCase) -> bool:
+def engine_path_valid(case: SuiteCase) -> bool:
+    """The path verdict alone (RFC 5280 section 6), the question the validator of record answers."""
     chain = engine_chain(case)
     return chain is not None and chain.trusted
+
+
+def engine_codes(case: SuiteCase, chain: ChainAnalysis) -> set[str]:
+    """The finding codes the engine's catalog raises for the case, its leaf taken as the leaf."""
+    supplied = list(dict.fromkeys((chain.start, *_loaded(case.intermediates_der))))
+    context = CheckContext(at=case.at, email=None, inputs=ParsedInputs(), supplied=supplied,
+                           leaf=chain.start, chain=chain, stores=(), public_store=None)
+    return {finding.code for finding in run_checks(context)}
+
+
+def engine_valid(case: SuiteCase) -> bool:
+    """The engine's whole answer: the path validates and no certificate breaks the profile."""
+    chain = engine_chain(case)
+    return chain is not None and chain.trusted and not PROFILE_CODES & engine_codes(case, chain)
 
 
 # --- the validator of record alone ------------------------------------------------------------------
@@ -197,6 +207,10 @@ def record_valid(case: SuiteCase) -> bool | None:
     except (NotImplementedError, ValueError, TypeError, KeyError, AttributeError):
         return None
     return True
+
+
+def _loaded(ders: Sequence[bytes]) -> list[x509.Certificate]:
+    return [x509.load_der_x509_certificate(d) for d in ders]
 
 
 def _der(pem: str) -> bytes:

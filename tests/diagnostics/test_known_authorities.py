@@ -82,3 +82,29 @@ def test_the_memory_is_bounded():
     assert len(memory) == 3
     assert memory.certificate(der(roots[0])) is None
     assert memory.certificate(der(roots[4])) is not None
+
+
+def test_a_root_sent_again_as_a_trust_anchor_is_the_object_already_read():
+    chain = make_chain()
+    diagnose([chain.supplied_pem], trust=[chain.root_pem], at=NOW)
+    [first] = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    [second] = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    assert first is second and known_authorities.is_known(first)
+
+
+def test_the_validator_parts_kept_for_a_root_carry_nothing_from_one_path_to_the_next():
+    # An intermediate that requires an explicit policy (RFC 5280 section 4.2.1.11): a leaf without
+    # one is refused by the validator of record, a leaf with one is not, under the same kept root.
+    from cryptography import x509
+
+    from .builders import make_leaf
+
+    root = make_root()
+    strict = make_intermediate(issuer=root, policies=("2.23.140.1.5.1.3",), extra_extensions=[
+        (x509.PolicyConstraints(require_explicit_policy=0, inhibit_policy_mapping=None), True)])
+    without = make_leaf(issuer=strict)
+    with_policy = make_leaf(issuer=strict, policies=("2.23.140.1.5.1.3",))
+    for leaf, refused in ((without, True), (with_policy, False), (without, True), (with_policy, False)):
+        report = diagnose([pem(leaf, strict)], trust=[pem(root)], at=NOW)
+        assert ("chain.policy_refused" in report.codes) is refused
+        assert report.to_dict()["trust"]["trusted"] is not refused

@@ -45,6 +45,7 @@ ARTICLE_SECTIONS = {
     "/learn/subjectaltname-email-identity/#email-mismatch",
     "/learn/subjectaltname-email-identity/#email-only-in-subject",
     "/learn/subjectaltname-email-identity/#no-email", "/learn/rsa-vs-ecc/#key-sizes",
+    "/learn/subjectaltname-email-identity/#where-the-address-lives",
     "/learn/rsa-vs-ecc/#eddsa", "/learn/rsa-vs-ecc/#signature-algorithms",
     "/guides/distribute-private-root/#add-your-root", "/guides/openssl-csr-and-pkcs12/#create-a-csr", "/guides/openssl-csr-and-pkcs12/#build-a-pkcs12",
     "/guides/openssl-csr-and-pkcs12/#legacy", "/troubleshooting/p12-wrong-password/#modern-encryption",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from . import (  # noqa: F401  (importing a module registers its rules and checks)
+    ca_only_fields,
     chain_anchor,
     chain_email_purpose,
     chain_issuer,
@@ -20,8 +21,10 @@ from . import (  # noqa: F401  (importing a module registers its rules and check
     critical_extensions,
     crypto,
     csr,
+    extension_criticality,
     identity,
     input_events,
+    key_identifiers,
     mailbox_ca,
     malformed,
     message,

@@ -9,6 +9,7 @@ that we cannot decode never hides the signature.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,6 +140,7 @@ def verify(data: bytes, content: bytes | tuple[bytes, ...] | None) -> Verificati
 
 def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | None) -> Verification:
     certificates, asn1_certificates = carried_certificates(signed)
+    refused = _refused_certificates(signed, asn1_certificates)
     encapsulated = _encapsulated(signed)
     digest_algorithms = tuple(str(a["algorithm"].native) for a in signed["digest_algorithms"])
     infos = signed["signer_infos"]
@@ -151,7 +153,7 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
     else:
         candidates = content
     results = tuple(
-        _guarded_signer(info, candidates, certificates, asn1_certificates, content_type)
+        _guarded_signer(info, candidates, certificates, asn1_certificates, content_type, refused)
         for index, info in enumerate(infos) if index < MAX_SIGNERS
     )
     return Verification(certificates=tuple(certificates), signers=results, encapsulated=encapsulated,
@@ -161,10 +163,11 @@ def _verify(signed: asn1_cms.SignedData, content: bytes | tuple[bytes, ...] | No
 def _guarded_signer(
     info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
     asn1_certificates: list[asn1_x509.Certificate], content_type: str,
+    refused: Sequence[asn1_x509.Certificate] = (),
 ) -> SignerResult:
     """One damaged SignerInfo is reported as such; the other signers are still checked."""
     try:
-        return _verify_signer(info, candidates, certificates, asn1_certificates, content_type)
+        return _verify_signer(info, candidates, certificates, asn1_certificates, content_type, refused)
     except PARSE_ERRORS:
         return SignerResult(signer=None, content_intact=None, signature_valid=None, digest_algorithm=None,
                             signature_algorithm=None, signing_time=None,
@@ -174,6 +177,7 @@ def _guarded_signer(
 def _verify_signer(
     info: asn1_cms.SignerInfo, candidates: tuple[bytes, ...], certificates: list[x509.Certificate],
     asn1_certificates: list[asn1_x509.Certificate], content_type: str,
+    refused: Sequence[asn1_x509.Certificate] = (),
 ) -> SignerResult:
     """RFC 5652 5.6: one SignerInfo's message digest and signature, each judged on its own."""
     digest_name = str(info["digest_algorithm"]["algorithm"].native)
@@ -206,7 +210,12 @@ def _verify_signer(
             if not content_intact:
                 problems.append("the message was changed after it was signed: its digest does not match")
     signature_valid: bool | None = None
-    if signer is None:
+    if signer is None and any(_identifies(info["sid"], certificate) for certificate in refused):
+        # Carried but unreadable, e.g. a DSA key whose parameters come from its issuer (RFC 3279
+        # section 2.3.2, RFC 4134 example 4.6): saying it is missing would be untrue.
+        problems.append("the signer's certificate is in the signature but cannot be read, so the "
+                        "signature cannot be checked")
+    elif signer is None:
         problems.append("the signer's certificate is not in the signature, so the signature cannot be checked")
     elif hash_type is not None:
         if has_attributes:
@@ -263,19 +272,37 @@ def _find_signer(
     sid: asn1_cms.SignerIdentifier, certificates: list[x509.Certificate],
     asn1_certificates: list[asn1_x509.Certificate],
 ) -> x509.Certificate | None:
-    # RFC 5652 5.3: issuerAndSerialNumber or subjectKeyIdentifier
-    if sid.name == "issuer_and_serial_number":
-        issuer = sid.chosen["issuer"]
-        serial = sid.chosen["serial_number"].native
-        for ours, theirs in zip(certificates, asn1_certificates, strict=True):
-            if theirs.serial_number == serial and theirs.issuer == issuer:
-                return ours
-    elif sid.name == "subject_key_identifier":
-        wanted = sid.chosen.native
-        for ours, theirs in zip(certificates, asn1_certificates, strict=True):
-            if theirs.key_identifier == wanted:
-                return ours
+    for ours, theirs in zip(certificates, asn1_certificates, strict=True):
+        if _identifies(sid, theirs):
+            return ours
     return None
+
+
+def _identifies(sid: asn1_cms.SignerIdentifier, certificate: asn1_x509.Certificate) -> bool:
+    """RFC 5652 5.3: the signer is named by issuerAndSerialNumber or subjectKeyIdentifier."""
+    try:
+        if sid.name == "issuer_and_serial_number":
+            return (certificate.serial_number == sid.chosen["serial_number"].native
+                    and certificate.issuer == sid.chosen["issuer"])
+        if sid.name == "subject_key_identifier":
+            return certificate.key_identifier == sid.chosen.native
+    except PARSE_ERRORS:
+        pass  # a certificate too damaged to read names no one
+    return False
+
+
+def _refused_certificates(signed: asn1_cms.SignedData, readable: list[asn1_x509.Certificate]
+                          ) -> list[asn1_x509.Certificate]:
+    """The certificates in the SignedData that carried_certificates could not use."""
+    kept = {id(certificate) for certificate in readable}
+    try:
+        choices = signed["certificates"]
+        if isinstance(choices, core.Void):
+            return []
+        return [choice.chosen for index, choice in enumerate(choices)
+                if index < MAX_CERTIFICATES and choice.name == "certificate" and id(choice.chosen) not in kept]
+    except PARSE_ERRORS:
+        return []
 
 
 def _digest(hash_type: type[hashes.HashAlgorithm], data: bytes) -> bytes:

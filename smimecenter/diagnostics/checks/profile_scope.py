@@ -1,0 +1,28 @@
+"""Which certificates the RFC 5280 profile rules (section 4) are checked on.
+
+The profile binds the CA that issues a certificate. Every certificate of the path and of the
+input is checked once, except a root of the public store: a root program accepted it as it is,
+mail clients trust it as trust anchor information (RFC 5280 section 6.1.1 (d)), and nobody who
+uses it can have it reissued. A private root the person supplied is checked: its CA can fix it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cryptography import x509
+
+from ..certinfo import CertificateFacts
+from .context import CheckContext
+
+__all__ = ["profiled_certificates"]
+
+
+def profiled_certificates(context: CheckContext
+                          ) -> Iterator[tuple[x509.Certificate, CertificateFacts]]:
+    public = context.public_store
+    for certificate in dict.fromkeys((*context.path, *context.supplied)):
+        info = context.facts(certificate)
+        if (public is not None and info.self_issued
+                and public.contains(certificate, subject_der=info.subject_der)):
+            continue
+        yield certificate, info
