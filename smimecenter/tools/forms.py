@@ -122,7 +122,7 @@ class DiagnoseForm(forms.Form):
     )
     file = MultipleFileField(
         label="Or choose files", required=False,
-        help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx or .eml; several at once are fine.",
+        help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx, .eml or Outlook's .msg; several at once are fine.",
         widget=MultipleFileInput(attrs={"aria-describedby": "file-help"}),
     )
     email = BoundedEmailField(

@@ -1,0 +1,90 @@
+"""Outlook .msg files (tests/data/msg/README.md says where they come from) are answered as .eml files are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from smimecenter.diagnostics import diagnose
+from smimecenter.diagnostics.inputs import read_inputs
+from smimecenter.diagnostics.inputs.sniff import is_compound_file
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "msg"
+SIGNED = (DATA / "simple-java-mail-signed.msg").read_bytes()
+ENCRYPTED = (DATA / "simple-java-mail-encrypted.msg").read_bytes()
+AT = dt.datetime(2026, 8, 1, tzinfo=dt.timezone.utc)  # inside the signer certificate's validity
+
+
+def codes(report) -> list[str]:
+    return [f.code for f in report.findings]
+
+
+def unreadable_kinds(parsed) -> list[str]:
+    return [str(e.details.get("kind")) for e in parsed.events if e.code == "input.unreadable"]
+
+
+def test_a_signed_msg_is_sniffed_as_a_compound_file_and_its_signature_verifies():
+    assert is_compound_file(SIGNED)
+    [message] = read_inputs([SIGNED]).messages
+    assert (message.content_intact, message.signature_valid) == (True, True)
+    assert message.kind == "multipart/signed"
+    # The sender comes from the transport headers Outlook kept, as the From of a .eml would.
+    assert message.from_address == "benny@bennybottema.com"
+    report = diagnose([SIGNED], at=AT)
+    assert "message.signature_valid" in codes(report)
+    assert not {"input.unreadable", "input.no_certificate", "message.not_signed"} & set(codes(report))
+
+
+def test_a_signed_msg_gives_the_same_answer_as_the_message_it_holds_saved_as_eml():
+    import olefile
+
+    attachment = olefile.OleFileIO(SIGNED).openstream("__attach_version1.0_#00000000/__substg1.0_37010102").read()
+    as_eml = b"From: <benny@bennybottema.com>\r\n" + attachment
+    assert codes(diagnose([SIGNED], at=AT)) == codes(diagnose([as_eml], at=AT))
+
+
+def test_a_changed_msg_is_caught():
+    changed = SIGNED.replace(b"For testing purposes", b"For tasting purposes")
+    assert changed != SIGNED
+    report = diagnose([changed], at=AT)
+    assert "message.signature_invalid" in codes(report)
+    assert "message.signature_valid" not in codes(report)
+
+
+def test_an_encrypted_msg_says_it_is_encrypted_and_what_to_save_instead():
+    parsed = read_inputs([ENCRYPTED])
+    assert unreadable_kinds(parsed) == ["encrypted message"]
+    [event] = [e for e in parsed.events if e.code == "input.unreadable"]
+    assert "save the decrypted message" in event.details["reason"]
+
+
+def test_a_compound_file_that_is_not_a_message_is_named_an_office_document():
+    # The message class property renamed in the directory: an OLE file without one is not a message.
+    name = "__substg1.0_001A001F".encode("utf-16-le")
+    not_a_message = SIGNED.replace(name, "__substg1.0_001B001F".encode("utf-16-le"))
+    assert not_a_message != SIGNED
+    assert unreadable_kinds(read_inputs([not_a_message])) == ["Office document (Word, Excel or similar)"]
+
+
+def test_a_damaged_or_cut_msg_is_said_plainly_and_quickly():
+    for damaged in (SIGNED[:700], SIGNED[:512] + b"\xff" * 4096, SIGNED[:8] + b"\x00" * 600):
+        started = time.monotonic()
+        parsed = read_inputs([damaged])
+        assert time.monotonic() - started < 2
+        assert unreadable_kinds(parsed) == ["damaged Outlook message (.msg) or Office document"]
+        assert parsed.certificates == []
+
+
+def test_a_msg_attached_inside_an_email_is_not_opened():
+    # One level only: a .msg inside a message is not followed (no recursion through containers).
+    import base64
+
+    body = base64.encodebytes(SIGNED).decode("ascii")
+    eml = ("From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           "Content-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+           "Content-Disposition: attachment; filename=x.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           f"{body}\r\n--b--\r\n").encode("ascii")
+    parsed = read_inputs([eml])
+    assert parsed.messages == []
+    assert "Outlook message (.msg) or older Office document" in unreadable_kinds(parsed)
