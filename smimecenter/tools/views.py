@@ -25,6 +25,7 @@ from .learn_links import with_learning
 from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
 from . import recheck
+from .error_messages import page_for_pasted_error
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
 from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .safety import answers_plainly
@@ -110,6 +111,10 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     form = DiagnoseForm(request.POST, request.FILES, carried=carried)
     if not form.is_valid():
         return _form_page(request, form, status=400)
+    troubleshooting = _pasted_error_page(form)
+    if troubleshooting is not None:
+        # An error message from a mail app is a question, not something to check: its page answers it.
+        return HttpResponseRedirect(troubleshooting.url, status=303)
     try:
         diagnosis = form.to_request()
     except TooLarge as problem:
@@ -156,6 +161,14 @@ def _password_page(request: HttpRequest, diagnosis: DiagnosisRequest, report: di
     })
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _pasted_error_page(form: DiagnoseForm):
+    """The troubleshooting page for a pasted error message, when only text was sent; else None."""
+    cleaned = form.cleaned_data
+    if cleaned.get("file") or cleaned.get("trust") or form.carried:
+        return None
+    return page_for_pasted_error(cleaned.get("text") or "")
 
 
 def _unopened_files(diagnosis: DiagnosisRequest, report: dict) -> list[str]:
