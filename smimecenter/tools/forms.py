@@ -42,6 +42,8 @@ class DiagnosisRequest:
     online: bool | None = None  # None: as the site is set up (DIAGNOSE_ONLINE)
     # What a person calls each input ("alice.p12", "the pasted text"), in the order of `inputs`.
     names: list[str] = field(default_factory=list)
+    # How the result names the roots in `trust` (None: "your organisation's root"; the examples name theirs).
+    trust_name: str | None = None
 
     def name_of(self, origin: str) -> str:
         """The person's name for an engine origin ("the input", "input 2", "input 2, attachment x.p12")."""

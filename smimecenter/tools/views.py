@@ -24,8 +24,9 @@ from .openapi import openapi_document
 from .learn_links import with_learning
 from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
-from . import recheck
+from . import input_help, recheck
 from .error_messages import page_for_pasted_error
+from .examples import EXAMPLES, example_request
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
 from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .safety import answers_plainly
@@ -40,6 +41,9 @@ def _form_page(request: HttpRequest, form: DiagnoseForm, *, status: int = 200) -
         "max_files": settings.DIAGNOSE_MAX_FILES,
         # Inputs that came back from a re-check form go back again with this form (never stored).
         "carried": form.carried,
+        "examples": EXAMPLES,
+        "input_help": input_help.APPS,
+        "input_guide": input_help.GUIDE,
     }, status=status)
     if form.carried:
         response["Cache-Control"] = "no-store"
@@ -101,6 +105,8 @@ def diagnose_page(request: HttpRequest) -> HttpResponse:
 def _diagnose(request: HttpRequest) -> HttpResponse:
     if over_limit(request):
         return _wait_page(request)
+    if "example" in request.POST:
+        return _run_example(request)
     try:
         carried = recheck.carried_from(request.POST)
     except recheck.BadCarriedInput as problem:
@@ -161,6 +167,18 @@ def _password_page(request: HttpRequest, diagnosis: DiagnosisRequest, report: di
     })
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _run_example(request: HttpRequest) -> HttpResponse:
+    """"Try an example": the ordinary check of a committed example, kept and shown like any result."""
+    diagnosis = example_request(request.POST.get("example", ""))
+    if diagnosis is None:
+        return _problem_page(request, title="There is no such example",
+                             message="Choose one of the examples on the certificate check page.", status=400)
+    report = run_diagnosis(diagnosis)
+    token = keep_result(report.to_dict(), reading_list=request.POST.get("list", ""),
+                        roots=recheck.root_certificates(diagnosis.trust))
+    return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)
 
 
 def _pasted_error_page(form: DiagnoseForm):
