@@ -88,3 +88,30 @@ def test_a_msg_attached_inside_an_email_is_not_opened():
     parsed = read_inputs([eml])
     assert parsed.messages == []
     assert "Outlook message (.msg) or older Office document" in unreadable_kinds(parsed)
+
+
+def test_reading_stops_when_the_streams_claim_more_than_the_file_holds():
+    # Streams of a crafted file may share sectors, each "holding" the whole file again: reading is budgeted.
+    import olefile
+    import pytest
+
+    from smimecenter.diagnostics.inputs.msg import _OverBudget, _Streams
+
+    streams = _Streams(olefile.OleFileIO(SIGNED), budget=1000)
+    assert streams.string("__substg1.0_001A") == "IPM.Note.SMIME.MultipartSigned"
+    with pytest.raises(_OverBudget):
+        streams.read("__attach_version1.0_#00000000/__substg1.0_37010102")  # 55 KB, over what is left
+
+
+def test_mutated_msg_files_are_read_quickly_and_never_raise():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(150):
+        mutated = bytearray(SIGNED)
+        for _ in range(rng.randint(1, 12)):
+            mutated[rng.randrange(0, 8192)] = rng.randrange(256)
+        started = time.monotonic()
+        parsed = read_inputs([bytes(mutated)])
+        assert time.monotonic() - started < 2
+        assert "unknown data" not in unreadable_kinds(parsed)  # the reader's last resort when a reader raised

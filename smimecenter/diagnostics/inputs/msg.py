@@ -15,13 +15,13 @@ from __future__ import annotations
 import base64
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import parseaddr
 
 from . import events
 from .collector import Collector
 
 # A message has a few dozen streams, a message with many attachments a few thousand; more is not a message.
 MAX_STREAMS = 20_000
+MAX_ATTACHMENTS = 100  # of a message that is not signed, looked at for certificate files
 
 _MESSAGE_CLASS = "__substg1.0_001A"            # PidTagMessageClass
 _TRANSPORT_HEADERS = "__substg1.0_007D"        # PidTagTransportMessageHeaders
@@ -42,38 +42,80 @@ def read_msg(collector: Collector, data: bytes, origin: str) -> None:
     try:
         ole = olefile.OleFileIO(data)
     except Exception:  # olefile raises OSError and others on damaged files; none of it is for a person
-        collector.unreadable(origin, "damaged Outlook message (.msg) or Office document",
-                             "its inner file structure cannot be read")
+        collector.unreadable(origin, DAMAGED, "its inner file structure cannot be read")
         return
     try:
-        _read_open_file(collector, ole, origin)
+        _read_message(collector, _Streams(ole, budget=2 * len(data)), origin)
+    except _OverBudget:
+        collector.unreadable(origin, DAMAGED, "its parts claim more data than the file holds")
     finally:
         ole.close()
 
 
-def _read_open_file(collector: Collector, ole, origin: str) -> None:
-    entries = ole.listdir(streams=True, storages=False)
-    if len(entries) > MAX_STREAMS:
+DAMAGED = "damaged Outlook message (.msg) or Office document"
+
+
+class _OverBudget(Exception):
+    """The streams read so far add up to more than the file could hold: a crafted file, not a message."""
+
+
+class _Streams:
+    """The compound file's streams by path, read within a byte budget.
+
+    Streams may share sectors in a crafted file, so many "large" streams could each repeat the whole file;
+    a real message's streams together are never larger than the file. The budget stops the reading there.
+    """
+
+    def __init__(self, ole, *, budget: int) -> None:
+        self.ole = ole
+        self.paths = {"/".join(entry): entry for entry in ole.listdir(streams=True, storages=False)}
+        self.budget = budget
+
+    def read(self, path: str) -> bytes | None:
+        entry = self.paths.get(path)
+        if entry is None:
+            return None
+        size = self.ole.get_size(entry)
+        if size > self.budget:
+            raise _OverBudget
+        self.budget -= size
+        return self.ole.openstream(entry).read()
+
+    def string(self, key: str) -> str | None:
+        """A string property stored as Unicode (UTF-16LE) or as 8-bit text; None when absent."""
+        for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, "latin-1")):
+            raw = self.read(key + kind)
+            if raw is not None:
+                return raw.decode(encoding, errors="replace").rstrip("\x00")
+        return None
+
+    def attachment_folders(self) -> list[str]:
+        """The attachments' storages that hold data, in the order Outlook numbered them."""
+        return sorted(path.partition("/")[0] for path in self.paths
+                      if path.startswith(_ATTACH_PREFIX) and path.partition("/")[2] == _ATTACH_DATA)
+
+
+def _read_message(collector: Collector, streams: _Streams, origin: str) -> None:
+    if len(streams.paths) > MAX_STREAMS:
         collector.unreadable(origin, "Outlook message (.msg) or Office document with too many parts",
                              f"it has more than {MAX_STREAMS:,} parts")
         return
-    streams = {"/".join(entry): entry for entry in entries}
-    message_class = _string(ole, streams, _MESSAGE_CLASS)
+    message_class = streams.string(_MESSAGE_CLASS)
     if message_class is None:
         collector.unreadable(origin, "Office document (Word, Excel or similar)",
                              "it is not an Outlook message: it has no message class")
         return
-    from_address = _sender(ole, streams)
-    attachments = _attachments(ole, streams)
-    if message_class.lower() in SIGNED_CLASSES and attachments:
-        payload = attachments[0][2]
+    from_address = _sender(streams)
+    folders = streams.attachment_folders()
+    if message_class.lower() in SIGNED_CLASSES and folders:
         from .mime import read_message
 
-        read_message(collector, _as_mime(payload, from_address), origin)
+        # [MS-OXOSMIME] 2.1.3: the S/MIME content is the message's one attachment.
+        read_message(collector, _as_mime(streams.read(f"{folders[0]}/{_ATTACH_DATA}") or b"", from_address), origin)
         return
     collector.event(events.MESSAGE_NOT_SIGNED, origin=origin, content_type=f"Outlook message ({message_class[:60]})",
                     from_address=from_address)
-    _read_certificate_attachments(collector, attachments, origin)
+    _read_certificate_attachments(collector, streams, folders, origin)
 
 
 def _as_mime(payload: bytes, from_address: str | None) -> bytes:
@@ -87,51 +129,29 @@ def _as_mime(payload: bytes, from_address: str | None) -> bytes:
     return sender + stripped  # the whole multipart/signed entity, its headers included
 
 
-def _attachments(ole, streams: dict[str, list[str]]) -> list[tuple[str, str, bytes]]:
-    """(MIME type, file name, bytes) of each attachment that has data, in the order Outlook numbered them."""
-    found = []
-    for path in sorted(streams):
-        head, _, leaf = path.partition("/")
-        if not head.startswith(_ATTACH_PREFIX) or leaf != _ATTACH_DATA:
-            continue
-        data = ole.openstream(streams[path]).read()
-        mime_type = (_string(ole, streams, f"{head}/{_ATTACH_MIME}") or "").lower()
-        name = next((value for value in (_string(ole, streams, f"{head}/{key}") for key in _ATTACH_NAME) if value), "")
-        found.append((mime_type, name[:100], data))
-    return found
-
-
-def _read_certificate_attachments(collector: Collector, attachments: list[tuple[str, str, bytes]],
-                                  origin: str) -> None:
+def _read_certificate_attachments(collector: Collector, streams: _Streams, folders: list[str], origin: str) -> None:
     """A plain message may still carry a certificate as an attachment (someone mailed their .cer)."""
     from .mime import _CERTIFICATE_SUFFIXES, _CERTIFICATE_TYPES
     from .text import read_text_or_binary
 
-    for mime_type, name, data in attachments:
+    for folder in folders[:MAX_ATTACHMENTS]:
+        mime_type = (streams.string(f"{folder}/{_ATTACH_MIME}") or "").lower()
+        name = next((value for value in (streams.string(f"{folder}/{key}") for key in _ATTACH_NAME) if value), "")
         if mime_type in _CERTIFICATE_TYPES or name.lower().endswith(_CERTIFICATE_SUFFIXES):
-            where = f"{origin}, attachment {name or 'unnamed'}"
-            read_text_or_binary(collector, data, where, nested=True)
+            where = f"{origin}, attachment {name[:100] or 'unnamed'}"
+            read_text_or_binary(collector, streams.read(f"{folder}/{_ATTACH_DATA}") or b"", where, nested=True)
 
 
-def _sender(ole, streams: dict[str, list[str]]) -> str | None:
-    headers = _string(ole, streams, _TRANSPORT_HEADERS)
+def _sender(streams: _Streams) -> str | None:
+    from .mime import _from_address  # the .eml reader's own, safe against deeply nested comments
+
+    headers = streams.string(_TRANSPORT_HEADERS)
     if headers:
-        parsed = BytesHeaderParser(policy=compat32).parsebytes(headers.encode("utf-8", errors="replace"))
-        address = parseaddr(str(parsed.get("From", "")))[1]
-        if "@" in address:
+        address = _from_address(BytesHeaderParser(policy=compat32).parsebytes(headers.encode("utf-8", "replace")))
+        if address and "@" in address:
             return address[:320]
     for key in _SENDER_SMTP:  # a message never sent (a draft) has no transport headers
-        value = _string(ole, streams, key)
+        value = streams.string(key)
         if value and "@" in value:
             return value.strip()[:320]
-    return None
-
-
-def _string(ole, streams: dict[str, list[str]], key: str) -> str | None:
-    """A string property stored as Unicode (UTF-16LE) or as 8-bit text; None when absent."""
-    for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, "latin-1")):
-        entry = streams.get(key + kind)
-        if entry is not None:
-            raw = ole.openstream(entry).read()
-            return raw.decode(encoding, errors="replace").rstrip("\x00")
     return None
