@@ -19,6 +19,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from smimecenter.learn.library import Page
+
 from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, size_in_words
 from .openapi import openapi_document
 from .learn_links import with_learning
@@ -181,7 +183,7 @@ def _run_example(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)
 
 
-def _pasted_error_page(form: DiagnoseForm):
+def _pasted_error_page(form: DiagnoseForm) -> Page | None:
     """The troubleshooting page for a pasted error message, when only text was sent; else None."""
     cleaned = form.cleaned_data
     if cleaned.get("file") or cleaned.get("trust") or form.carried:
