@@ -46,6 +46,11 @@ class Carried:
     def size(self) -> int:
         return sum(len(item) for item in self.inputs) + sum(len(item) for item in self.trust)
 
+    @property
+    def has_p12(self) -> bool:
+        """A carried file is named as a .p12 or .pfx: the form then shows its password field."""
+        return any(name.strip("“”").lower().endswith((".p12", ".pfx")) for name in self.names)
+
     def __bool__(self) -> bool:
         return bool(self.inputs or self.trust)
 

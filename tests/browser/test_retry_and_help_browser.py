@@ -152,3 +152,16 @@ def test_the_form_with_its_help_and_the_password_retry_at_two_sizes(browser, liv
         assert tab.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         tab.screenshot(path=str(artifacts / f"password-retry-{size}-{scheme}.png"), full_page=True)
         context.close()
+
+
+def test_after_too_many_checks_the_carried_file_and_its_password_field_are_still_there(live_server, page, tmp_path,
+                                                                                          settings):
+    settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
+    choose_p12(page, live_server.url, tmp_path, "guess-1234")
+    page.locator("#id_password").fill(P12_PASSWORD)
+    page.get_by_role("button", name="Open the file and check").click()
+    page.wait_for_selector("#carried-files")
+    assert "many checks from your address" in page.locator("#form-problem").inner_text()
+    assert "“alice.p12”" in page.locator("#carried-files").inner_text()
+    assert page.locator("#id_password").is_visible()  # diagnose.js keeps it in view for the carried .p12
+    assert page.locator("#id_password").input_value() == ""

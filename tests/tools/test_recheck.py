@@ -137,6 +137,7 @@ def test_the_retry_is_rate_limited_like_the_form_and_keeps_the_file(client, sett
     assert response["Cache-Control"] == "no-store"
     assert "Still here from your last check, and sent again with this form: “alice.p12”" in page
     assert hidden_fields(page, "diagnose-form")["carried"] == fields["carried"]
+    assert "data-carries-p12" in page  # the password field stays in view for the carried .p12
     assert P12_PASSWORD not in page
 
 
