@@ -115,3 +115,105 @@ def test_mutated_msg_files_are_read_quickly_and_never_raise():
         parsed = read_inputs([bytes(mutated)])
         assert time.monotonic() - started < 2
         assert "unknown data" not in unreadable_kinds(parsed)  # the reader's last resort when a reader raised
+
+
+# --- .msg files built here (tests/diagnostics/ole_writer.py), with certificates built in code ----------------
+
+def outlook_message(message_class: str, *, attachments: list[dict[str, bytes | str]] = (),
+                    transport_headers: str | None = None, sender: str | None = None,
+                    eight_bit: bool = False) -> bytes:
+    """An Outlook .msg with the properties the reader looks at ([MS-OXMSG] 2.1, 2.2)."""
+    from .ole_writer import compound_file
+
+    def string(key: str, value: str) -> dict[str, bytes]:
+        if eight_bit:
+            return {f"{key}001E": value.encode("latin-1")}
+        return {f"{key}001F": value.encode("utf-16-le")}
+
+    streams: dict[str, bytes] = {"__properties_version1.0": bytes(32), **string("__substg1.0_001A", message_class)}
+    if transport_headers is not None:
+        streams.update(string("__substg1.0_007D", transport_headers))
+    if sender is not None:
+        streams.update(string("__substg1.0_5D01", sender))
+    for number, attachment in enumerate(attachments):
+        folder = f"__attach_version1.0_#{number:08X}"
+        streams[f"{folder}/__substg1.0_37010102"] = attachment["data"]
+        streams.update({f"{folder}/{k}": v for k, v in string("__substg1.0_3707", str(attachment["name"])).items()})
+        streams.update({f"{folder}/{k}": v for k, v in string("__substg1.0_370E", str(attachment["mime"])).items()})
+    return compound_file(streams)
+
+
+def opaque_signed(body: bytes):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    from .builders import make_chain
+
+    chain = make_chain()
+    der = (pkcs7.PKCS7SignatureBuilder().set_data(body)
+           .add_signer(chain.leaf.certificate, chain.leaf.key, hashes.SHA256())
+           .add_certificate(chain.intermediate.certificate).sign(serialization.Encoding.DER, []))
+    return chain, der
+
+
+BODY = b"Content-Type: text/plain; charset=utf-8\r\n\r\nPlease pay invoice 2026-014 by Friday.\r\n"
+HEADERS = "From: Alice Example <alice@example.com>\r\nTo: bob@example.org\r\nSubject: Invoice\r\n"
+
+
+def test_an_opaque_signed_msg_verifies_and_names_its_sender():
+    chain, der = opaque_signed(BODY)
+    data = outlook_message("IPM.Note.SMIME", transport_headers=HEADERS,
+                           attachments=[{"name": "smime.p7m", "mime": "application/pkcs7-mime", "data": der}])
+    [message] = read_inputs([data]).messages
+    assert (message.kind, message.content_intact, message.signature_valid) == ("application/pkcs7-mime", True, True)
+    assert message.from_address == "alice@example.com"
+    report = diagnose([data], trust=[chain.root_pem])
+    assert "message.signature_valid" in codes(report) and "message.signature_invalid" not in codes(report)
+
+
+def test_a_changed_opaque_signed_msg_is_caught():
+    chain, der = opaque_signed(BODY)
+    changed = der.replace(b"by Friday", b"by Monday")
+    assert changed != der
+    data = outlook_message("IPM.Note.SMIME", transport_headers=HEADERS,
+                           attachments=[{"name": "smime.p7m", "mime": "application/pkcs7-mime", "data": changed}])
+    assert "message.signature_invalid" in codes(diagnose([data], trust=[chain.root_pem]))
+
+
+def test_without_transport_headers_the_sender_property_is_used_in_8_bit_strings_too():
+    _, der = opaque_signed(BODY)
+    data = outlook_message("IPM.Note.SMIME", sender="alice@example.com", eight_bit=True,
+                           attachments=[{"name": "smime.p7m", "mime": "application/pkcs7-mime", "data": der}])
+    [message] = read_inputs([data]).messages
+    assert message.from_address == "alice@example.com"
+
+
+def test_a_plain_msg_is_not_signed_but_a_certificate_it_carries_is_read():
+    from .builders import make_chain
+
+    chain = make_chain()
+    data = outlook_message("IPM.Note", transport_headers=HEADERS, attachments=[
+        {"name": "holiday.jpg", "mime": "image/jpeg", "data": b"\xff\xd8\xff" + bytes(100)},
+        {"name": "alice.cer", "mime": "application/pkix-cert", "data": chain.leaf.der},
+    ])
+    parsed = read_inputs([data])
+    [not_signed] = [e for e in parsed.events if e.code == "message.not_signed"]
+    assert not_signed.details["content_type"] == "Outlook message (IPM.Note)"
+    assert not_signed.details["from_address"] == "alice@example.com"
+    assert [c.certificate for c in parsed.certificates] == [chain.leaf.certificate]
+    assert [c.origin for c in parsed.certificates] == ["the input, attachment alice.cer"]
+
+
+def test_a_signed_class_without_its_attachment_is_said_to_be_unsigned():
+    parsed = read_inputs([outlook_message("IPM.Note.SMIME.MultipartSigned", transport_headers=HEADERS)])
+    assert [e.code for e in parsed.events if e.code.startswith("message.")] == ["message.not_signed"]
+
+
+def test_the_test_writer_makes_compound_files_olefile_reads_without_a_defect():
+    import olefile
+
+    from .ole_writer import compound_file
+
+    streams = {"tiny": b"x", "mini": bytes(range(256)) * 11, "big": bytes(range(256)) * 40, "s/t/deep": b"d" * 700}
+    ole = olefile.OleFileIO(compound_file(streams), raise_defects=olefile.DEFECT_INCORRECT)
+    assert {"/".join(path): ole.openstream(path).read() for path in ole.listdir()} == streams
