@@ -217,3 +217,15 @@ def test_the_test_writer_makes_compound_files_olefile_reads_without_a_defect():
     streams = {"tiny": b"x", "mini": bytes(range(256)) * 11, "big": bytes(range(256)) * 40, "s/t/deep": b"d" * 700}
     ole = olefile.OleFileIO(compound_file(streams), raise_defects=olefile.DEFECT_INCORRECT)
     assert {"/".join(path): ole.openstream(path).read() for path in ole.listdir()} == streams
+
+
+def test_a_directory_too_deep_to_walk_is_refused_quickly():
+    # 3,000 entries chained one under the other: olefile walks the directory tree recursively.
+    from .ole_writer import compound_file
+
+    streams = {f"part{number:05d}": b"x" for number in range(3000)}
+    streams["__substg1.0_001A001F"] = "IPM.Note".encode("utf-16-le")
+    started = time.monotonic()
+    parsed = read_inputs([compound_file(streams)])
+    assert time.monotonic() - started < 2
+    assert unreadable_kinds(parsed) == ["damaged Outlook message (.msg) or Office document"]
