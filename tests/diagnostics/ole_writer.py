@@ -63,7 +63,9 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     mini_fat_start = allocate(b"".join(struct.pack("<I", n) for n in mini_fat)) if mini_fat else END
     mini_fat_sectors = -(-len(mini_fat) * 4 // SECTOR)
 
-    directory = b"".join(_directory_entry(entries, index) for index in range(len(entries)))
+    right = {child: following for entry in entries
+             for child, following in zip(entry["children"], entry["children"][1:])}
+    directory = b"".join(_directory_entry(entry, right.get(index, NO_STREAM)) for index, entry in enumerate(entries))
     directory_start = allocate(directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\0"))
     fat_sectors = 1
     while fat_sectors * SECTOR // 4 < len(fat) + fat_sectors:
@@ -82,12 +84,8 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     return header + bytes(body)
 
 
-def _directory_entry(entries: list[dict], index: int) -> bytes:
-    entry = entries[index]
+def _directory_entry(entry: dict, right: int) -> bytes:
     name = entry["name"].encode("utf-16-le") + b"\0\0"
-    siblings = [child for parent in entries for child in parent["children"] if index in parent["children"]]
-    position = siblings.index(index) if index in siblings else -1
-    right = siblings[position + 1] if 0 <= position < len(siblings) - 1 else NO_STREAM
     child = entry["children"][0] if entry["children"] else NO_STREAM
     size = entry.get("size", len(entry["data"]))
     return (name.ljust(64, b"\0") + struct.pack("<HBB", len(name), entry["type"], 1)
