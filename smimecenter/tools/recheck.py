@@ -7,9 +7,9 @@ base64, and the browser sends them back with the next check:
   token, not cached: no-store) with a form that asks for the password again and carries every input of
   the check, files included, so the person does not choose the file again;
 - on every kept result, a form carries the public certificates the report already holds (and the roots
-  added for that check, kept with it as public certificates, as roots again), so the person can add the missing file, add their
-  organisation's root or change the address. Message and .p12 bytes are not in the report, so the form
-  says which of those to choose again.
+  added for that check, kept with it as public certificates, as roots again), so the person can add the
+  missing file, add their organisation's root or change the address. Message and .p12 bytes are not in
+  the report, so the form says which of those to choose again.
 """
 from __future__ import annotations
 

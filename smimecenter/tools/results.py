@@ -5,8 +5,9 @@ What is kept is the report only, exactly the JSON the API returns: public certif
 facts about any signed message (who signed, whether it verifies). The check never puts a private key,
 a password or the text of a message in its report, and this module adds nothing but the address the
 person typed, the reading list they came from, and the root certificates they added for the check (public
-certificates, re-encoded from the parsed certificate, so the re-check form can send them again). Entries live in Django's cache (shared by every
-app server when the cache is Redis) and expire on their own after RESULT_LIFETIME.
+certificates, re-encoded from the parsed certificate, so the re-check form can send them again). Entries
+live in Django's cache (shared by every app server when the cache is Redis) and expire on their own after
+RESULT_LIFETIME.
 """
 from __future__ import annotations
 

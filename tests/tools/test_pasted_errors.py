@@ -26,7 +26,8 @@ def test_the_outlook_error_goes_to_the_page_with_that_title(client):
     f"“{OUTLOOK}”", f'"{OUTLOOK}."', OUTLOOK.upper(), f"Error:\n  {OUTLOOK}\n", f"Outlook says: {OUTLOOK}. Why?",
 ])
 def test_the_error_is_recognised_however_it_was_copied(client, pasted):
-    assert client.post(URL, {"text": pasted})["Location"] == "/troubleshooting/digital-signature-invalid-or-not-trusted/"
+    response = client.post(URL, {"text": pasted})
+    assert response["Location"] == "/troubleshooting/digital-signature-invalid-or-not-trusted/"
 
 
 def test_every_error_text_the_pages_name_leads_to_its_own_page(client):
@@ -49,7 +50,8 @@ def test_no_error_text_belongs_to_two_pages():
     ("Unable to verify message signature", "unable-to-verify-message-signature"),
     ("MAC verification failed during PKCS12 import (wrong password?)", "p12-wrong-password"),
     ("Issued by an unknown certificate authority", "issued-by-unknown-certificate-authority"),
-    ("Peer's certificate issuer is not recognized. SEC_ERROR_UNKNOWN_ISSUER", "issued-by-unknown-certificate-authority"),
+    ("Peer's certificate issuer is not recognized. SEC_ERROR_UNKNOWN_ISSUER",
+     "issued-by-unknown-certificate-authority"),
 ])
 def test_the_errors_of_other_mail_apps_are_recognised(pasted, slug):
     page = page_for_pasted_error(pasted)

@@ -107,7 +107,8 @@ def test_a_missing_password_asks_for_it_without_counting_a_wrong_one(client, cer
 
 def test_the_pasted_text_and_a_root_travel_back_with_the_file(client, certs):
     response = client.post(URL, {"file": upload("alice.p12", certs.p12), "password": "nope",
-                                 "text": certs.chain.supplied_pem.decode(), "trust": upload("root.pem", pem(certs.chain.root))})
+                                 "text": certs.chain.supplied_pem.decode(),
+                                 "trust": upload("root.pem", pem(certs.chain.root))})
     fields = hidden_fields(response.content.decode(), "password-retry-form")
     assert fields["carried_name"] == ["the pasted text", "“alice.p12”"]
     assert [base64.b64decode(v) for v in fields["carried_trust"]] == [pem(certs.chain.root)]
@@ -124,7 +125,8 @@ def test_a_carried_field_that_is_not_base64_is_a_clear_form_error(client):
 
 def test_the_retry_form_is_protected_by_csrf(certs):
     browser = Client(enforce_csrf_checks=True)
-    fields = {"carried": base64.b64encode(certs.p12).decode(), "carried_name": "“alice.p12”", "password": P12_PASSWORD}
+    fields = {"carried": base64.b64encode(certs.p12).decode(), "carried_name": "“alice.p12”",
+              "password": P12_PASSWORD}
     assert browser.post(URL, fields).status_code == 403
 
 
