@@ -95,6 +95,9 @@ def main() -> None:
     smime_data = Path(__file__).resolve().parent.parent / "tests" / "data" / "smime"
     thunderbird = (smime_data / "thunderbird-alice-detached-sha256.eml").read_bytes()
     two_layers = (smime_data / "thunderbird-alice-then-dave-two-signatures.eml").read_bytes()
+    msg_data = Path(__file__).resolve().parent.parent / "tests" / "data" / "msg"
+    outlook_signed = (msg_data / "simple-java-mail-signed.msg").read_bytes()
+    outlook_encrypted = (msg_data / "simple-java-mail-encrypted.msg").read_bytes()
     crowded = detached_email(changed(signed_der(chain.leaf), chain.leaf,
                                      extra_attributes=[attribute("1.3.6.1.4.1.99999.1", b"\x05\x00")] * 30_000))
     prose = (b"Dear support, my certificate does not work in Outlook. " * 19_000)[:1_040_000]
@@ -122,6 +125,10 @@ def main() -> None:
         ("signed mail, ECDSA P-256", measure(lambda: read_inputs([ec_mail])), len(ec_mail)),
         ("Thunderbird (NSS) signed mail", measure(lambda: read_inputs([thunderbird])), len(thunderbird)),
         ("Thunderbird mail signed twice (two layers)", measure(lambda: read_inputs([two_layers])), len(two_layers)),
+        ("Outlook .msg, signed (IPM.Note.SMIME.MultipartSigned)", measure(lambda: read_inputs([outlook_signed])),
+         len(outlook_signed)),
+        ("Outlook .msg, encrypted (IPM.Note.SMIME)", measure(lambda: read_inputs([outlook_encrypted])),
+         len(outlook_encrypted)),
         ("signature with 30,000 signed attributes (not verified)", measure(lambda: read_inputs([crowded]), repeat=5),
          len(crowded)),
         ("1 MB of prose with no certificate", measure(lambda: read_inputs([prose]), repeat=5), len(prose)),

@@ -227,7 +227,9 @@ for _network in DIAGNOSE_ONLINE_ALLOW:
         ipaddress.ip_network(_network, strict=False)
     except ValueError:
         raise ImproperlyConfigured(f"DIAGNOSE_ONLINE_ALLOW: {_network!r} is not an IP address or network") from None
-DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
+# Form fields other than files: a re-check form carries the last check's files back in base64, a third
+# larger than the files (tools/recheck.py); the inputs' real size is checked again once decoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES * 4 // 3 + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DIAGNOSE_MAX_INPUT_BYTES + 64 * 1024
 
 # --- Logging: the one place where handlers, formats and filters are set ---------------------------

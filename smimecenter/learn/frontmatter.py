@@ -21,7 +21,8 @@ from typing import Any
 DELIMITER = "+++"
 
 REQUIRED_KEYS = frozenset({"title", "summary", "section", "updated", "sources"})
-OPTIONAL_KEYS = frozenset({"order", "related", "redirect_from", "audience", "applies_to", "check_for"})
+OPTIONAL_KEYS = frozenset({"order", "related", "redirect_from", "audience", "applies_to", "check_for",
+                           "error_messages"})
 SECTIONS = ("learn", "guides", "troubleshooting")
 
 
@@ -49,6 +50,9 @@ class FrontMatter:
     applies_to: str = ""
     # Troubleshooting pages: what the certificate check looks for when reached from the page.
     check_for: str = ""
+    # Troubleshooting pages: error texts the page quotes, word for word, besides any quoted in its title; a
+    # person who pastes one into the certificate check is sent to this page.
+    error_messages: tuple[str, ...] = ()
 
 
 def split(text: str) -> tuple[str, str]:
@@ -140,7 +144,15 @@ def parse(block: str) -> FrontMatter:
         audience=_text(data, "audience", required=False),
         applies_to=_text(data, "applies_to", required=False),
         check_for=_text(data, "check_for", required=False),
+        error_messages=_strings(data, "error_messages"),
     )
+
+
+def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise FrontMatterError(f"'{key}' must be a list of non-empty strings")
+    return tuple(item.strip() for item in value)
 
 
 def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str:

@@ -11,6 +11,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from .recheck import Carried
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -40,6 +42,8 @@ class DiagnosisRequest:
     online: bool | None = None  # None: as the site is set up (DIAGNOSE_ONLINE)
     # What a person calls each input ("alice.p12", "the pasted text"), in the order of `inputs`.
     names: list[str] = field(default_factory=list)
+    # How the result names the roots in `trust` (None: "your organisation's root"; the examples name theirs).
+    trust_name: str | None = None
 
     def name_of(self, origin: str) -> str:
         """The person's name for an engine origin ("the input", "input 2", "input 2, attachment x.p12")."""
@@ -111,6 +115,9 @@ def upload_name(upload: UploadedFile) -> str:
     return f"“{name[:60]}…”" if len(name) > 60 else f"“{name}”"
 
 
+PASTED_TEXT_NAME = "the pasted text"
+
+
 class DiagnoseForm(forms.Form):
     text = forms.CharField(
         label="Paste a certificate, a chain or a signed email", required=False, strip=False,
@@ -122,7 +129,7 @@ class DiagnoseForm(forms.Form):
     )
     file = MultipleFileField(
         label="Or choose files", required=False,
-        help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx or .eml; several at once are fine.",
+        help_text=".pem, .crt, .cer, .der, .p7b, .p7s, .p12, .pfx, .eml or Outlook's .msg; several at once are fine.",
         widget=MultipleFileInput(attrs={"aria-describedby": "file-help"}),
     )
     email = BoundedEmailField(
@@ -146,9 +153,15 @@ class DiagnoseForm(forms.Form):
     # API form posts only (the page follows the site's setting): online=true|false.
     online = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, carried: Carried | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's re-check forms send the last check's inputs back (tools/recheck.py); the API never does.
+        self.carried = carried or Carried()
+
     def clean(self) -> dict:
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("file"):
+        if (not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("file")
+                and not self.carried.inputs):
             raise forms.ValidationError("Paste something into the box or choose a file to check.",
                                         code="empty")
         return cleaned
@@ -159,10 +172,14 @@ class DiagnoseForm(forms.Form):
         uploads: list[UploadedFile] = cleaned.get("file") or []
         anchors: list[UploadedFile] = cleaned.get("trust") or []
         text: str = cleaned.get("text") or ""
-        declared = len(text.encode("utf-8")) + sum(f.size or 0 for f in (*uploads, *anchors))
-        check_limits(size=declared, files=len(uploads) + len(anchors))
-        inputs = [text.encode("utf-8")] if text.strip() else []
-        names = ["the pasted text"] if text.strip() else []
+        carried = self.carried
+        carried_files = sum(1 for name in carried.names if name != PASTED_TEXT_NAME) + len(carried.trust)
+        declared = (len(text.encode("utf-8")) + sum(f.size or 0 for f in (*uploads, *anchors)) + carried.size)
+        check_limits(size=declared, files=len(uploads) + len(anchors) + carried_files)
+        inputs, names = list(carried.inputs), list(carried.names)
+        if text.strip():
+            inputs.append(text.encode("utf-8"))
+            names.append(PASTED_TEXT_NAME)
         inputs += [upload.read() for upload in uploads]
         names += [upload_name(upload) for upload in uploads]
         request = DiagnosisRequest(
@@ -170,7 +187,7 @@ class DiagnoseForm(forms.Form):
             names=names,
             email=cleaned.get("email") or None,
             password=cleaned.get("password") or None,
-            trust=[anchor.read() for anchor in anchors],
+            trust=[*carried.trust, *(anchor.read() for anchor in anchors)],
             online=cleaned.get("online"),
         )
         check_limits(size=request.size, files=0)

@@ -315,7 +315,7 @@ JSON_REQUEST = {
     "properties": {
         "text": {"type": "string", "description": "Pasted text: PEM blocks, a whole email, several certificates."},
         "files": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"},
-                  "description": "Files, base64-encoded: DER, PKCS#7, PKCS#12, .eml, .p7s."},
+                  "description": "Files, base64-encoded: DER, PKCS#7, PKCS#12, .eml, Outlook .msg, .p7s."},
         "email": {"type": "string", "format": "email", "description": "The address the certificate is meant for."},
         "password": {"type": "string", "description": "Password of a PKCS#12 file; used once, never kept."},
         "trust": {"type": "array", "items": {"type": "string"},

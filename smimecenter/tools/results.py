@@ -4,14 +4,16 @@ the certificate check's report, and what each expert tool's result page shows.
 What is kept is the report only, exactly the JSON the API returns: public certificates, findings and
 facts about any signed message (who signed, whether it verifies). The check never puts a private key,
 a password or the text of a message in its report, and this module adds nothing but the address the
-person typed and the reading list they came from. Entries live in Django's cache (shared by every
-app server when the cache is Redis) and expire on their own after RESULT_LIFETIME.
+person typed, the reading list they came from, and the root certificates they added for the check (public
+certificates, re-encoded from the parsed certificate, so the re-check form can send them again). Entries
+live in Django's cache (shared by every app server when the cache is Redis) and expire on their own after
+RESULT_LIFETIME.
 """
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -29,13 +31,14 @@ class KeptResult:
     report: Mapping           # Report.to_dict()
     email: str                # the address the person typed, "" when none
     reading_list: str         # the slug of the reading list they came from, "" when none
+    roots: tuple[str, ...] = ()  # root certificates (PEM) the person added for this check, public data
 
 
-def keep_result(report: Mapping, *, email: str = "", reading_list: str = "") -> str:
+def keep_result(report: Mapping, *, email: str = "", reading_list: str = "", roots: Sequence[str] = ()) -> str:
     """Store the report under a new random token (256 bits) and return the token."""
     token = secrets.token_urlsafe(32)
     cache.set(_KEY_PREFIX + token, {"report": dict(report), "email": email or "",
-                                    "reading_list": (reading_list or "")[:80]},
+                                    "reading_list": (reading_list or "")[:80], "roots": list(roots)},
               timeout=RESULT_LIFETIME_SECONDS)
     return token
 
@@ -48,7 +51,8 @@ def kept_result(token: str) -> KeptResult | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("report"), Mapping):
         return None
     return KeptResult(report=entry["report"], email=str(entry.get("email") or ""),
-                      reading_list=str(entry.get("reading_list") or ""))
+                      reading_list=str(entry.get("reading_list") or ""),
+                      roots=tuple(str(root) for root in entry.get("roots") or ()))
 
 
 def keep_page(tool: str, context: Mapping) -> str:

@@ -91,7 +91,7 @@ def trust_for(request: DiagnosisRequest) -> list[TrustStore]:
     stores = site_trust_stores()
     for data in request.trust:
         try:
-            stores.append(TrustStore.from_pem(data, name=ORGANISATION_ROOT_NAME,
+            stores.append(TrustStore.from_pem(data, name=request.trust_name or ORGANISATION_ROOT_NAME,
                                               provenance={"source": "uploaded with this check"}))
         except TrustStoreError:
             raise BadTrustAnchor("The root certificate you added could not be read: it should be a "

@@ -5,6 +5,9 @@ engine gets bytes. The report (public certificates and findings, never keys, pas
 is kept for 15 minutes behind a random token, and the browser is sent to the result's own address
 (post, redirect, get): Back, refresh and "Learn more" then work. The result is marked no-store so
 that no cache along the way keeps it.
+
+One answer is not kept: when a .p12 password did not open the file, the page asks for the password
+again at once (200, no-store), with the check's inputs carried in the form (see recheck.py).
 """
 from __future__ import annotations
 
@@ -16,11 +19,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import DiagnoseForm, TooLarge, size_in_words
+from smimecenter.learn.library import Page
+
+from .forms import DiagnoseForm, DiagnosisRequest, TooLarge, size_in_words
 from .openapi import openapi_document
 from .learn_links import with_learning
 from .presentation import present
 from .ratelimit import over_limit, retry_after_seconds
+from . import input_help, recheck
+from .error_messages import page_for_pasted_error
+from .examples import EXAMPLES, example_request
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
 from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
 from .safety import answers_plainly
@@ -28,12 +36,20 @@ from .uploads import MalformedBody, read_form_body
 
 
 def _form_page(request: HttpRequest, form: DiagnoseForm, *, status: int = 200) -> HttpResponse:
-    return render(request, "tools/diagnose.html", {
+    response = render(request, "tools/diagnose.html", {
         "form": form,
         "nav": "tools",
         "max_input": size_in_words(settings.DIAGNOSE_MAX_INPUT_BYTES),
         "max_files": settings.DIAGNOSE_MAX_FILES,
+        # Inputs that came back from a re-check form go back again with this form (never stored).
+        "carried": form.carried,
+        "examples": EXAMPLES,
+        "input_help": input_help.APPS,
+        "input_guide": input_help.GUIDE,
     }, status=status)
+    if form.carried:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def _problem_page(request: HttpRequest, *, title: str, message: str, status: int,
@@ -49,7 +65,12 @@ def _wait_page(request: HttpRequest) -> HttpResponse:
     """The form again, with what was pasted and typed still in it (never the password, and files cannot
     be put back into a file input), and a word on when to send it."""
     wait = retry_after_seconds()
-    form = DiagnoseForm(initial={"text": request.POST.get("text", ""), "email": request.POST.get("email", "")[:320]})
+    try:
+        carried = recheck.carried_from(request.POST)
+    except recheck.BadCarriedInput:
+        carried = None
+    form = DiagnoseForm(initial={"text": request.POST.get("text", ""), "email": request.POST.get("email", "")[:320]},
+                        carried=carried)
     form.errors  # noqa: B018  (an unbound form's errors start empty; the notice is added to them)
     form.cleaned_data = {}
     form.add_error(None, "There have been many checks from your address just now. What you pasted is still "
@@ -86,9 +107,22 @@ def diagnose_page(request: HttpRequest) -> HttpResponse:
 def _diagnose(request: HttpRequest) -> HttpResponse:
     if over_limit(request):
         return _wait_page(request)
-    form = DiagnoseForm(request.POST, request.FILES)
+    if "example" in request.POST:
+        return _run_example(request)
+    try:
+        carried = recheck.carried_from(request.POST)
+    except recheck.BadCarriedInput as problem:
+        form = DiagnoseForm(request.POST, request.FILES)
+        form.is_valid()
+        form.add_error(None, str(problem))
+        return _form_page(request, form, status=400)
+    form = DiagnoseForm(request.POST, request.FILES, carried=carried)
     if not form.is_valid():
         return _form_page(request, form, status=400)
+    troubleshooting = _pasted_error_page(form)
+    if troubleshooting is not None:
+        # An error message from a mail app is a question, not something to check: its page answers it.
+        return HttpResponseRedirect(troubleshooting.url, status=303)
     try:
         diagnosis = form.to_request()
     except TooLarge as problem:
@@ -105,9 +139,68 @@ def _diagnose(request: HttpRequest) -> HttpResponse:
     except KdfBusy as problem:
         return _problem_page(request, title="Please try again in a few seconds", message=problem.message,
                              status=503, headers={"Retry-After": str(KdfBusy.RETRY_AFTER_SECONDS)})
-    token = keep_result(report.to_dict(), email=diagnosis.email or "", reading_list=request.POST.get("list", ""))
+    kept = report.to_dict()
+    if recheck.could_not_open(kept):
+        return _password_page(request, diagnosis, kept)
+    token = keep_result(kept, email=diagnosis.email or "", reading_list=request.POST.get("list", ""),
+                        roots=recheck.root_certificates(diagnosis.trust))
     # 303: the browser asks for the result with GET, so Back and refresh never send the form again.
     return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)
+
+
+def _password_page(request: HttpRequest, diagnosis: DiagnosisRequest, report: dict) -> HttpResponse:
+    """The .p12 file was not opened: ask for the password again, the file riding along in the form.
+
+    Answered directly, never kept behind a token: the inputs travel back in this page only (no-store).
+    The password itself is never written back.
+    """
+    wrong = recheck.password_was_wrong(report)
+    tries = _tries(request) + (1 if wrong else 0)
+    carried = recheck.Carried(inputs=diagnosis.inputs, names=diagnosis.names, trust=diagnosis.trust)
+    files = _unopened_files(diagnosis, report)
+    response = render(request, "tools/password_retry.html", {
+        "nav": "tools",
+        "wrong": wrong,
+        "tries": tries,
+        "files": files,
+        "carried_fields": carried.fields(),
+        "email": diagnosis.email or "",
+        "reading_list": request.POST.get("list", "")[:80],
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _run_example(request: HttpRequest) -> HttpResponse:
+    """"Try an example": the ordinary check of a committed example, kept and shown like any result."""
+    diagnosis = example_request(request.POST.get("example", ""))
+    if diagnosis is None:
+        return _problem_page(request, title="There is no such example",
+                             message="Choose one of the examples on the certificate check page.", status=400)
+    report = run_diagnosis(diagnosis)
+    token = keep_result(report.to_dict(), reading_list=request.POST.get("list", ""),
+                        roots=recheck.root_certificates(diagnosis.trust))
+    return HttpResponseRedirect(reverse("diagnose-result", args=[token]), status=303)
+
+
+def _pasted_error_page(form: DiagnoseForm) -> Page | None:
+    """The troubleshooting page for a pasted error message, when only text was sent; else None."""
+    cleaned = form.cleaned_data
+    if cleaned.get("file") or cleaned.get("trust") or form.carried:
+        return None
+    return page_for_pasted_error(cleaned.get("text") or "")
+
+
+def _unopened_files(diagnosis: DiagnosisRequest, report: dict) -> list[str]:
+    """The person's names for the .p12 files that were not opened ("“alice.p12”")."""
+    return [diagnosis.name_of(str(item.get("origin") or "")) for item in report.get("pkcs12", ())
+            if not item.get("opened")]
+
+
+def _tries(request: HttpRequest) -> int:
+    """Wrong passwords so far for these files, as the retry form counted them (only words depend on it)."""
+    value = request.POST.get("tries", "")
+    return min(int(value), 100) if value.isdigit() and len(value) < 4 else 0
 
 
 @require_safe
@@ -122,7 +215,8 @@ def result_page(request: HttpRequest, token: str) -> HttpResponse:
     else:
         context = present(kept.report, {})
         context["finding_groups"] = with_learning(context["finding_groups"])
-        context.update({"nav": "tools", "email": kept.email, "reading_list": kept.reading_list})
+        context.update({"nav": "tools", "email": kept.email, "reading_list": kept.reading_list,
+                        "recheck": recheck.offer(kept.report, kept.roots)})
         response = render(request, "tools/result.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -22,7 +22,8 @@
         chosen.textContent = names.length ? "Chosen: " + names.join(", ") : "";
       }
       if (passwordField) {
-        var needed = names.some(function (name) { return PKCS12.test(name); });
+        // A .p12 carried back from the last check (the page lists it) needs the field as much as a chosen one.
+        var needed = names.some(function (name) { return PKCS12.test(name); }) || form.hasAttribute("data-carries-p12");
         var hasError = passwordField.classList.contains("has-error");
         passwordField.classList.toggle("collapsed", !needed && !hasError);
       }

@@ -204,7 +204,7 @@ def test_it_names_a_bare_public_key():
     (b"PK\x03\x04\x14\x00\x00\x00\x08\x00notes.txt" + bytes(40), "ZIP archive"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + bytes(20), "PDF document"),
     (b"\x89PNG\r\n\x1a\n" + bytes(40), "PNG image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(40), "Outlook message (.msg) or older Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(40), "damaged Outlook message (.msg) or Office document"),
     (b"Hello, my certificate does not work in Outlook, can you help?", "text with no certificate"),
     (b"\x01\x02\x03\xff\xfe\x00\x10", "unknown binary data"),
 ])

@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from tests.diagnostics.builders import ec_key, make_chain, make_csr, make_leaf, pkcs12_bytes, private_key_pem
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
+# Outlook .msg files cannot be built in code (no maintained writer); the seed is a real one (its README says whence).
+OUTLOOK_MSG = Path(__file__).resolve().parent.parent / "data" / "msg" / "simple-java-mail-signed.msg"
 PASSWORD = b"fuzz-seed-pass"  # the harness and the tests open the .p12 seeds with this password
 
 
@@ -44,6 +46,7 @@ def seeds() -> dict[str, bytes]:
         "request.csr": make_csr(key=ec_key()).public_bytes(serialization.Encoding.DER),
         "request-pem.csr": make_csr(key=ec_key()).public_bytes(serialization.Encoding.PEM),
         "key.pem": private_key_pem(make_leaf(issuer=None, key=ec_key()).key),
+        "outlook-signed.msg": OUTLOOK_MSG.read_bytes(),
     }
 
 

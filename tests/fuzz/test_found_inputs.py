@@ -26,7 +26,7 @@ EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 def test_there_are_seeds_of_every_kind():
     kinds = {name.rsplit(".", 1)[-1] for name in SEEDS}
-    assert {"der", "pem", "p7b", "p12", "eml", "p7s", "csr"} <= kinds
+    assert {"der", "pem", "p7b", "p12", "eml", "p7s", "csr", "msg"} <= kinds
 
 
 @pytest.mark.parametrize("name", sorted(FOUND))

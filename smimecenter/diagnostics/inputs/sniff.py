@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+OLE_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # [MS-CFB] 2.2: Outlook's .msg, older Office files
+
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Outlook message (.msg) or older Office document"),
+    (OLE_COMPOUND_FILE, "Outlook message (.msg) or older Office document"),
     (b"%PDF-", "PDF document"),
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
@@ -26,6 +28,11 @@ _ZIP_MEMBERS: tuple[tuple[bytes, str], ...] = (
     (b"META-INF/MANIFEST.MF", "Java archive (JAR)"),
     (b"mimetypeapplication/vnd.oasis.opendocument", "OpenDocument file"),
 )
+
+
+def is_compound_file(data: bytes) -> bool:
+    """An OLE compound file: an Outlook .msg is one, and inputs/msg.py reads it."""
+    return data.startswith(OLE_COMPOUND_FILE)
 
 
 def guess_binary(data: bytes) -> str:

@@ -65,6 +65,11 @@ def read_text_or_binary(collector: Collector, data: bytes, origin: str, *, neste
         if leading is not None:  # a DER structure followed by padding or junk some tools append
             read_der(collector, leading, origin, "der")
             return
+        if sniff.is_compound_file(data) and not nested:  # Outlook's .msg (never followed inside a message)
+            from .msg import read_msg
+
+            read_msg(collector, data, origin)
+            return
         collector.unreadable(origin, sniff.guess_binary(data))
         return
     content = pem.normalise(decode_text(data))
