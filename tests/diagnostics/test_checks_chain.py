@@ -272,3 +272,12 @@ def test_a_same_named_root_with_another_key_shows_as_a_bad_signature():
                                 key_usage={"key_cert_sign"})
     report = diagnose_built(chain.leaf, chain.intermediate, impostor)
     assert finding(report, "chain.bad_signature").certificate == chain.intermediate.sha256
+
+
+def test_an_included_root_nobody_trusts_is_not_called_trusted():
+    # The untrusted root is chain.untrusted_root's to explain; "trusted root ... changes nothing"
+    # beside it would contradict the verdict.
+    chain = make_chain()
+    report = diagnose_built(chain.leaf, chain.intermediate, chain.root)
+    assert "chain.untrusted_root" in report.codes
+    assert "chain.root_included" not in report.codes

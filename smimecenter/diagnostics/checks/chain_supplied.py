@@ -87,6 +87,8 @@ def unrelated(context: CheckContext) -> Iterator[Observation]:
 @check
 def root_included(context: CheckContext) -> Iterator[Observation]:
     best = context.chain.best
-    if best is not None and best.anchor is not None and best.anchor in set(context.supplied) \
+    # Only a root some store trusts "changes nothing" when sent along; an untrusted one is
+    # chain.untrusted_root's to explain.
+    if best is not None and best.trusted and best.anchor is not None and best.anchor in set(context.supplied) \
             and len(best.certificates) > 1:
         yield ROOT_INCLUDED.observe(best.anchor)
