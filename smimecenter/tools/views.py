@@ -160,6 +160,7 @@ def _password_page(request: HttpRequest, diagnosis: DiagnosisRequest, report: di
     files = _unopened_files(diagnosis, report)
     response = render(request, "tools/password_retry.html", {
         "nav": "tools",
+        "verdict": report["verdict"],
         "wrong": wrong,
         "tries": tries,
         "files": files,

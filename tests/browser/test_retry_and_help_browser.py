@@ -43,7 +43,8 @@ def test_a_wrong_password_then_the_right_one_without_choosing_the_file_again(liv
                                                                                artifacts: Path):
     choose_p12(page, live_server.url, tmp_path, "guess-1234")
     # Could not check: nothing about the certificate is claimed, and the password is asked again.
-    assert page.locator(".verdict-headline").inner_text().strip().endswith("Could not check yet")
+    assert page.locator(".verdict-headline").inner_text().strip().endswith(
+        "Could not open the .p12 file: the password is not right")
     assert "The password does not open “alice.p12”" in page.locator("#verdict-sentence").inner_text()
     assert page.locator(".capabilities, .findings, [data-code]").count() == 0
     for words in ("Will not work", "No certificate was found", "holds no private key", "Cannot sign"):

@@ -114,9 +114,12 @@ def _built() -> Iterator[VerdictCase]:
                       (("boss.eml", signed_message(chain, sender="boss@example.com")),), trust=root,
                       question="received_message", state="does_not_work", headline_key="message.not_from_sender",
                       first_code="identity.email_mismatch")
-    yield VerdictCase("received message, sender not trusted", (("invoice.eml", message),),
+    # The signer and its intermediate came with the message, the root did not and looks like the
+    # sender's organisation's own: the verdict asks for that root (chain.private_root_not_supplied).
+    yield VerdictCase("received message, sender's root not supplied", (("invoice.eml", message),),
                       question="received_message", state="does_not_work",
-                      headline_key="message.sender_not_trusted")
+                      headline_key="message.private_root_not_supplied",
+                      first_code="chain.private_root_not_supplied")
     yield VerdictCase("intermediate and root only", (("cas.pem", pem(chain.intermediate)),), trust=root,
                       question="ca_chain", state="works", headline_key="ca.trusted_with_installed_root")
     yield VerdictCase("a root nobody trusts", (("root.pem", pem(make_root(common_name="Lonely Root"))),),

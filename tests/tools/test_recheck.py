@@ -53,7 +53,8 @@ def test_a_wrong_password_is_answered_at_once_asking_for_it_again_with_the_file_
     page = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert "Could not check yet" in page
+    assert "Could not open the .p12 file: the password is not right" in page
+    assert 'data-state="could_not_check"' in page
     assert "The password does not open “alice.p12”" in page
     assert "This says nothing about your certificate or your key" in page
     assert "you do not need to choose it again" in page

@@ -76,8 +76,10 @@ def from_web(client, case: VerdictCase) -> dict:
     verdict = re.search(r'<section class="verdict[^"]*"[^>]*data-question="([^"]*)" data-state="([^"]*)" '
                         r'data-headline-key="([^"]*)"', page)
     assert verdict, "the page has no verdict"
+    # A .p12 that was not opened is answered by the password page: the verdict and the form, no findings.
+    retry = 'id="password-retry-form"' in page
     return {"question": verdict[1], "state": verdict[2], "headline_key": unescape(verdict[3]),
-            "codes": re.findall(r'<article class="finding[^"]*" data-code="([^"]+)"', page)}
+            "codes": None if retry else re.findall(r'<article class="finding[^"]*" data-code="([^"]+)"', page)}
 
 
 @pytest.mark.parametrize("case", CHANNEL_CASES, ids=lambda c: c.name)
@@ -89,6 +91,9 @@ def test_api_command_line_and_web_page_give_the_same_verdict(client, case, tmp_p
                                                                     api["headline_key"])
     # The page shows the same findings, grouped by severity; after "could not check" it leaves out
     # only what the true reason makes beside the point.
+    if web["codes"] is None:
+        assert api["state"] == "could_not_check" and api["reasons"][0].startswith("pkcs12.")
+        return
     hidden = set(HIDDEN_WHEN_NOT_CHECKED) if api["state"] == "could_not_check" else set()
     assert sorted(web["codes"]) == sorted(c for c in api["codes"] if c not in hidden or c in api["reasons"])
     if api["reasons"] and api["state"] != "works":
