@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+
+from smimecenter.learn import current
+from tests.tools.certificates import material
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses that without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,3 +51,18 @@ def page(browser) -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def fresh_state():
+    """An empty cache and a freshly loaded library: no result, limit or page left by another test."""
+    cache.clear()
+    current.reset()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def certs():
+    """The tools' test certificates, made once per module."""
+    return material()

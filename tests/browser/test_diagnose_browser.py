@@ -5,30 +5,15 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
-from smimecenter.learn import current
-from tests.tools.certificates import P12_PASSWORD, material, pem
+from tests.tools.certificates import P12_PASSWORD, pem
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses that without this.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    cache.clear()
-    current.reset()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(scope="module")
-def certs():
-    return material()
 
 
 def submit_pasted(page, base: str, text: str, email: str = "") -> None:

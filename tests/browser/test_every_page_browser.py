@@ -12,34 +12,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from smimecenter.learn import current
 from smimecenter.organisation.models import ReadingList
 from tests.expert.helpers import csr, csr_pem
-from tests.tools.certificates import P12_PASSWORD, material, pem
+from tests.tools.certificates import P12_PASSWORD, pem
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 RESULT_ADDRESS = re.compile(r"/tools/diagnose/result/[A-Za-z0-9_-]{43}/$")
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    cache.clear()
-    current.reset()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(scope="module")
-def certs():
-    return material()
 
 
 # --- how to reach each kind of page ----------------------------------------------------------------

@@ -12,27 +12,16 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
-from smimecenter.learn import current
 from tests.diagnostics.builders import make_chain
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
-# verdict11 words a root given for one check as "trusted on devices that have this root installed";
-# until then the verdict names the store, "your organisation's root".
+# A root given for one check trusts only where it is installed (the verdict's trust scope).
 TRUSTED_WORDS = re.compile(r"trusted on devices that have this root installed|trusted for email by your "
                            r"organisation.s root")
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    cache.clear()
-    current.reset()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(scope="module")

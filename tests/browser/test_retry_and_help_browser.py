@@ -6,27 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
-from smimecenter.learn import current
 from smimecenter.tools.examples import HERE as EXAMPLES_DIR
 from tests.browser.test_diagnose_browser import AXE, serious_violations
 from tests.tools.certificates import P12_PASSWORD, material
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 MSG = Path(__file__).resolve().parent.parent / "data" / "msg" / "simple-java-mail-signed.msg"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    cache.clear()
-    current.reset()
-    yield
-    cache.clear()
 
 
 def choose_p12(page, base: str, tmp_path: Path, password: str) -> None:
