@@ -197,8 +197,8 @@ RULES: tuple[CompatibilityRule, ...] = (
         "https://cabforum.org/2025/07/02/ballot-smc-013", _post_quantum),
     CompatibilityRule(
         "all.unsupported_key", ALL, NO, NO, "documented",
-        "S/MIME certificates use RSA, ECDSA or EdDSA keys (S/MIME BR section 6.1.5); this key type is "
-        "not among them.",
+        "S/MIME certificates use RSA, ECDSA or EdDSA keys, and since version 1.0.11 of the S/MIME BR "
+        "(section 6.1.5) ML-DSA or ML-KEM keys; this key type is none of them.",
         "https://github.com/cabforum/smime/blob/main/SBR.md#615-key-sizes", _other_key),
     CompatibilityRule(
         "apple_mail_macos.key_usage_required", ("apple_mail_macos",), NO, NO, "documented",
