@@ -17,13 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography import x509  # noqa: E402
-from cryptography.x509.verification import (  # noqa: E402
-    Criticality,
-    ExtensionPolicy,
-    PolicyBuilder,
-    Store,
-)
 
+from bench._verifiers import email_verifier  # noqa: E402
 from smimecenter.diagnostics import Limits, TrustStore, diagnose, email_trust_store  # noqa: E402
 from smimecenter.diagnostics.certinfo import facts_of  # noqa: E402
 from smimecenter.diagnostics.chains import build_chains  # noqa: E402
@@ -65,13 +60,8 @@ def main() -> None:
     supplied = pem(chain.leaf, chain.intermediate)
     extra = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
 
-    # cryptography's verifier only answers yes or no; it is given the same chain, parsed from
-    # the same PEM, with an email-friendly extension policy (its defaults are for TLS).
-    ca_policy = ExtensionPolicy.permit_all().require_present(x509.BasicConstraints,
-                                                             Criticality.AGNOSTIC, None)
-    verifier = (PolicyBuilder().store(Store([chain.root.certificate])).time(NOW)
-                .extension_policies(ca_policy=ca_policy, ee_policy=ExtensionPolicy.permit_all())
-                .build_client_verifier())
+    # cryptography's verifier is given the same chain, parsed from the same PEM.
+    verifier = email_verifier([chain.root.certificate], NOW)
 
     def verify_only() -> None:
         leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
@@ -81,10 +71,7 @@ def main() -> None:
 
     def verify_one_shot() -> None:
         # What a caller without a long-lived verifier pays: store and policy built per call.
-        one_shot = (PolicyBuilder().store(Store(anchors)).time(NOW)
-                    .extension_policies(ca_policy=ca_policy,
-                                        ee_policy=ExtensionPolicy.permit_all())
-                    .build_client_verifier())
+        one_shot = email_verifier(anchors, NOW)
         leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
         one_shot.verify(leaf, intermediates)
 

@@ -41,9 +41,9 @@ from asn1crypto import x509 as asn1_x509  # noqa: E402
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives.serialization import Encoding  # noqa: E402
 from cryptography.utils import CryptographyDeprecationWarning  # noqa: E402
-from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store  # noqa: E402
 from pyhanko_certvalidator import CertificateValidator, ValidationContext  # noqa: E402
 
+from bench._verifiers import email_verifier  # noqa: E402
 from smimecenter.diagnostics import TrustStore, diagnose, email_trust_store  # noqa: E402
 from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor  # noqa: E402
 from smimecenter.operations.serving import default_workers  # noqa: E402
@@ -95,11 +95,7 @@ def three_certificate_chain() -> None:
     supplied = pem(chain.leaf, chain.intermediate)
     extra = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
 
-    ca_policy = ExtensionPolicy.permit_all().require_present(x509.BasicConstraints,
-                                                             Criticality.AGNOSTIC, None)
-    verifier = (PolicyBuilder().store(Store([chain.root.certificate])).time(NOW)
-                .extension_policies(ca_policy=ca_policy, ee_policy=ExtensionPolicy.permit_all())
-                .build_client_verifier())
+    verifier = email_verifier([chain.root.certificate], NOW)
 
     def cryptography_verifier() -> None:
         leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
