@@ -172,11 +172,16 @@ def _message_summary(verdict: Verdict, label: str, where: str, first: Finding | 
     if key == "message.not_from_sender" and first is not None:
         return (f"The message is unchanged since {label} signed it, but the address it claims to be from is not "
                 f"in the signer's certificate, so the signature does not show who sent it. {first.explanation}")
-    if key == "message.sender_not_trusted" and first is not None:
-        return (f"The message is unchanged since {label} signed it, but mail apps will not trust the "
-                f"sender's certificate: {lower_first(first.title)}.")
     if key == "message.unverified" and first is not None:
         return f"The signature could not be checked: {lower_first(first.title)}."
+    if key == "message.private_root_not_supplied":
+        return (f"The message is unchanged since {label} signed it, but the sender's certificate comes from "
+                "their organisation's own certificate authority, whose root this check does not have: mail "
+                "apps trust it only where that root is installed.")
+    if verdict.state == "does_not_work" and first is not None:
+        # Whatever stops the sender's certificate (untrusted, expired, ...): never "trusted" below a failure.
+        return (f"The message is unchanged since {label} signed it, but mail apps will not trust the "
+                f"sender's certificate: {lower_first(first.title)}.")
     if verdict.state == "works_with_warnings" and warnings:
         return (f"The message is unchanged since {label} signed it, with {counted(len(warnings), 'warning')}; "
                 f"the first: {lower_first(warnings[0].title)}.")

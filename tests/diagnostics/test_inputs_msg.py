@@ -36,6 +36,17 @@ def test_a_signed_msg_is_sniffed_as_a_compound_file_and_its_signature_verifies()
     assert not {"input.unreadable", "input.no_certificate", "message.not_signed"} & set(codes(report))
 
 
+def test_the_recipient_of_a_real_message_from_a_private_ca_is_never_told_it_is_trusted():
+    # simple-java-mail signs with its own CA ("Simple Java Mail CA"), whose root is in no store and
+    # not in the message: the verdict asks for the sender's root, and the summary must agree with it.
+    report = diagnose([SIGNED], at=AT)
+    assert report.verdict.question == "received_message"
+    assert report.verdict.headline_key == "message.private_root_not_supplied"
+    assert "chain.private_root_not_supplied" in codes(report)
+    assert "is trusted by" not in report.summary
+    assert "only where that root is installed" in report.summary
+
+
 def test_a_signed_msg_gives_the_same_answer_as_the_message_it_holds_saved_as_eml():
     import olefile
 

@@ -6,6 +6,7 @@ list is the only good answer.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from smimecenter.diagnostics.verdict import HEADLINES, QUESTIONS, STATES
@@ -63,6 +64,10 @@ def contradictions(data: Mapping) -> list[str]:
                 else NOT_CHECKED_WORDS[1:]:
             if words in page["verdict"]["sentence"] or words in page["verdict"]["headline"]:
                 say(f"'{words}' in the verdict although nothing was checked")
+    # The sentence under the headline never claims trust the verdict denies.
+    if state in ("does_not_work", "could_not_check") and re.search(r"\bis trusted (for email )?by\b",
+                                                                    page["verdict"]["sentence"]):
+        say(f"the sentence says trusted under {state}: {page['verdict']['sentence']}")
     if state == "works":
         if any(f["severity"] == "error" for f in data["findings"]):
             say("works, with an error finding")
