@@ -45,6 +45,10 @@ def test_the_recipient_of_a_real_message_from_a_private_ca_is_never_told_it_is_t
     assert "chain.private_root_not_supplied" in codes(report)
     assert "is trusted by" not in report.summary
     assert "only where that root is installed" in report.summary
+    # The fix speaks to the recipient: the root is the sender's organisation's, not theirs.
+    [finding] = [f for f in report.findings if f.code == "chain.private_root_not_supplied"]
+    assert "ask the sender or their IT team for its root" in finding.fix
+    assert "If your organisation runs its own" not in finding.fix
 
 
 def test_a_signed_msg_gives_the_same_answer_as_the_message_it_holds_saved_as_eml():

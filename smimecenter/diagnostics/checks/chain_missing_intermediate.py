@@ -29,7 +29,8 @@ PRIVATE_ROOT_NOT_SUPPLIED = rule(
     code="chain.private_root_not_supplied", severity=Severity.ERROR,
     reference="RFC 5280 sections 6.1.1 (d), 4.2.1.1 and 4.2.2.1; RFC 8550 section 2.3",
     learn_more="/guides/distribute-private-root/#add-your-root",
-    title="Your organisation's root certificate is not supplied or trusted",
+    # Neutral words: the same finding reaches an admin (their own root) and a recipient (the sender's).
+    title="The root of a private certificate authority is not supplied or trusted",
     explanation="{certificate} was issued by {missing_issuer}, which looks like an organisation's own "
                 "root (a private certificate authority), not a missing intermediate, because {reasons}. "
                 "Senders leave the root out, and no trust store this check used holds it, so the chain "
@@ -55,8 +56,9 @@ def missing_intermediate(context: CheckContext) -> Iterator[Observation]:
                 problem.certificate, record=judgement.to_dict(),
                 missing_issuer=_issuer_phrase(issuer), reasons=judgement.reasons,
                 nothing_else=_nothing_else(context, problem.certificate),
-                own_ca=_own_ca_words(issuer, own_roots),
-                not_ours="" if own_roots else ("Otherwise, ask whoever issued the certificate for the rest "
+                own_ca=(_sender_ca_words(issuer) if _received(context)
+                        else _own_ca_words(issuer, own_roots)),
+                not_ours="" if own_roots or _received(context) else ("Otherwise, ask whoever issued the certificate for the rest "
                                                "of the chain. "))
             continue
         url = problem.details.get("ca_issuers_url")
@@ -80,6 +82,19 @@ def _own_ca_words(issuer: x509.Name, own_roots: int) -> str:
                 f"certificate authority\u201d instead, and check again. {_WHERE_TO_GET_IT}")
     return (f"If your organisation runs its own certificate authority, add its root, {name}, under "
             f"\u201cMy organisation runs its own certificate authority\u201d and check again. {_WHERE_TO_GET_IT}")
+
+
+def _received(context: CheckContext) -> bool:
+    """A signed message checked by its recipient: the chain explained starts at a message's signer."""
+    return context.chain.start in {m.signer for m in context.inputs.messages if m.signer is not None}
+
+
+def _sender_ca_words(issuer: x509.Name) -> str:
+    """The fix for a recipient: the root is the sender's organisation's, so ask them for it."""
+    return (f"The sender's organisation runs its own certificate authority. To check the message to the "
+            f"end, ask the sender or their IT team for its root, {_short_name(issuer)}, and add it under "
+            "\u201cMy organisation runs its own certificate authority\u201d. Install it on your own devices "
+            "only if you trust that organisation.")
 
 
 _WHERE_TO_GET_IT = ("Your IT team, or whoever runs the CA, can export it from the CA software (a .cer or .pem "
