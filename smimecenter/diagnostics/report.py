@@ -150,6 +150,10 @@ def _summary(context: CheckContext, status: str, findings: Sequence[Finding],
     more = f" (and {len(verdict.reasons) - 1} more)" if len(verdict.reasons) > 1 else ""
     if verdict.headline_key == "own.private_key_exposed" and first is not None:
         return f"A private key was supplied with {label}. {first.fix}"
+    if verdict.headline_key == "own.private_root_not_supplied":
+        return (f"{label} comes from what looks like your organisation's own certificate authority, whose "
+                "root this check does not have: add your organisation's root to finish the check. Mail apps "
+                "trust the certificate only on devices where that root is installed.")
     if verdict.headline_key.startswith("own.wrong_kind") and first is not None:
         return f"{label} cannot be used for email, whatever else is fixed. {first.fix}"
     if status == "fail" and first is not None:
