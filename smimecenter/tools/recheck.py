@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
 
+from smimecenter.diagnostics.inputs import der, pem, sniff
+from smimecenter.diagnostics.inputs.keys import is_private_key_label
+from smimecenter.diagnostics.inputs.text import decode_text
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
 
 # Finding codes of a .p12 file that was not opened because of its password (diagnostics/checks/pkcs12.py).
@@ -28,6 +31,43 @@ PASSWORD_CODES = ("pkcs12.wrong_password", "pkcs12.password_required")
 # likely the organisation's own root, or a root was supplied that no store trusts.
 ADD_ROOT_CODES = ("chain.private_root_not_supplied", "chain.untrusted_root")
 ADD_FILE_CODES = ("chain.missing_intermediate",)
+
+
+# A DER file that is a private key on its own (not inside a password-protected .p12).
+_LOOSE_KEY_KINDS = (der.PRIVATE_KEY_INFO, der.ENCRYPTED_PRIVATE_KEY_INFO, der.RSA_PRIVATE_KEY,
+                    der.EC_PRIVATE_KEY, der.DSA_PRIVATE_KEY)
+
+
+def without_private_keys(inputs: Sequence[bytes], names: Sequence[str]) -> tuple[list[bytes], list[str]]:
+    """The inputs to carry back, with every private key taken out: keys are never echoed to the page.
+
+    A pasted or uploaded PEM key block is cut from its text (the certificates around it stay); a file
+    that is only a DER key is left out. A .p12 travels whole: its key is sealed by the password the
+    page asks for again.
+    """
+    kept_inputs, kept_names = [], []
+    for index, data in enumerate(inputs):
+        name = names[index] if index < len(names) else None
+        if sniff.is_text(data):
+            text = decode_text(data)
+            kept = text_without_private_keys(text)
+            if kept != text:
+                if not kept.strip():
+                    continue
+                data = kept.encode("utf-8")
+        elif der.classify(data) in _LOOSE_KEY_KINDS:
+            continue
+        kept_inputs.append(data)
+        if name is not None:
+            kept_names.append(name)
+    return kept_inputs, kept_names
+
+
+def text_without_private_keys(text: str) -> str:
+    """Pasted text with its PEM private-key blocks cut out, to be shown again (the rest stays as typed)."""
+    for block in reversed([b for b in pem.find_blocks(text) if is_private_key_label(b.label)]):
+        text = text[:block.start] + text[block.end:]
+    return text
 
 
 class BadCarriedInput(ValueError):

@@ -62,14 +62,15 @@ def _problem_page(request: HttpRequest, *, title: str, message: str, status: int
 
 
 def _wait_page(request: HttpRequest) -> HttpResponse:
-    """The form again, with what was pasted and typed still in it (never the password, and files cannot
-    be put back into a file input), and a word on when to send it."""
+    """The form again, with what was pasted and typed still in it (never the password or a private key,
+    and files cannot be put back into a file input), and a word on when to send it."""
     wait = retry_after_seconds()
     try:
         carried = recheck.carried_from(request.POST)
     except recheck.BadCarriedInput:
         carried = None
-    form = DiagnoseForm(initial={"text": request.POST.get("text", ""), "email": request.POST.get("email", "")[:320]},
+    form = DiagnoseForm(initial={"text": recheck.text_without_private_keys(request.POST.get("text", "")),
+                                 "email": request.POST.get("email", "")[:320]},
                         carried=carried)
     form.errors  # noqa: B018  (an unbound form's errors start empty; the notice is added to them)
     form.cleaned_data = {}
@@ -156,7 +157,8 @@ def _password_page(request: HttpRequest, diagnosis: DiagnosisRequest, report: di
     """
     wrong = recheck.password_was_wrong(report)
     tries = _tries(request) + (1 if wrong else 0)
-    carried = recheck.Carried(inputs=diagnosis.inputs, names=diagnosis.names, trust=diagnosis.trust)
+    inputs, names = recheck.without_private_keys(diagnosis.inputs, diagnosis.names)
+    carried = recheck.Carried(inputs=inputs, names=names, trust=diagnosis.trust)
     files = _unopened_files(diagnosis, report)
     response = render(request, "tools/password_retry.html", {
         "nav": "tools",

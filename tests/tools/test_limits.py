@@ -125,3 +125,14 @@ def test_a_broken_multipart_body_gets_a_friendly_page(client):
     response = client.generic("POST", URL, b"--x\r\nnot a part", content_type="multipart/form-data; boundary=")
     assert response.status_code == 400
     assert "did not arrive whole" in response.content.decode()
+
+
+def test_the_wait_page_keeps_the_pasted_certificate_but_not_a_pasted_private_key(client, settings):
+    settings.DIAGNOSE_RATE_LIMIT_PER_MINUTE = 1
+    client.post(URL, data={"text": "nothing"})
+    pasted = ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+              "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleQ==\n-----END PRIVATE KEY-----\n")
+    page = client.post(URL, data={"text": pasted}).content.decode()
+    assert "many checks from your address" in page
+    assert "BEGIN CERTIFICATE" in page
+    assert "PRIVATE KEY" not in page and "c2VjcmV0LWtleQ==" not in page

@@ -8,6 +8,8 @@ import pickle
 import re
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -265,3 +267,28 @@ def test_a_kept_result_without_certificates_offers_only_to_add_a_file(client):
     page = client.get(f"/tools/diagnose/result/{token}/").content.decode()
     assert "Nothing from this result can be sent again" in page
     assert "carried" not in hidden_fields(page, "recheck-form")
+
+
+def test_a_pasted_private_key_never_travels_back_in_the_password_page(client, certs):
+    # A key pasted beside a .p12 whose password was wrong: the page carries the .p12 and the
+    # certificates back, never the key (private keys are not echoed, base64 or not).
+    key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pasted = key.decode() + "\n" + certs.chain.leaf.pem.decode()
+    response = client.post("/tools/diagnose/", {
+        "text": pasted, "password": "not-it",
+        "file": SimpleUploadedFile("alice.p12", certs.p12, content_type="application/x-pkcs12")})
+    page = response.content.decode()
+    assert 'id="password-retry-form"' in page
+    carried = [base64.b64decode(value) for value in re.findall(r'name="carried" value="([^"]+)"', page)]
+    assert certs.p12 in carried
+    assert any(b"BEGIN CERTIFICATE" in data for data in carried)
+    assert not any(b"PRIVATE KEY" in data for data in carried)
+
+
+def test_a_file_that_is_only_a_der_private_key_is_not_carried_back():
+    key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    certificate = b"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"
+    inputs, names = recheck.without_private_keys([key, certificate], ["“key.der”", "the pasted text"])
+    assert names == ["the pasted text"] and len(inputs) == 1
