@@ -52,7 +52,7 @@ def test_the_p12_inspector_asks_for_the_organisations_root_not_the_intermediate_
     text = client.post("/tools/pkcs12/", follow=True, data={"file": SimpleUploadedFile("alice.p12", data),
                                                               "password": "secret"}).content.decode()
     assert "<code>chain.private_root_not_supplied</code>" in text
-    assert "Your organisation&#x27;s root certificate is not supplied or trusted" in text
+    assert "The root of a private certificate authority is not supplied or trusted" in text
     assert "complete for sending" in text and 'href="/guides/distribute-private-root/#add-your-root"' in text
     assert "pkcs12.chain_incomplete" not in text and "An intermediate certificate is missing" not in text
     assert "-certfile intermediates.pem" not in text
