@@ -87,6 +87,18 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The result page only (smimecenter/jinja.py says why); its templates end in .jinja.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "smimecenter.jinja.environment",
+            "autoescape": True,
+            "context_processors": ["smimecenter.context_processors.site",
+                                   "smimecenter.organisation.context_processors.organisation"],
+        },
+    },
 ]
 
 # SQLite by default so that a fresh checkout needs no database server.

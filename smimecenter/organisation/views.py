@@ -22,6 +22,7 @@ from smimecenter.organisation.sharing import create_share, live_share, rerun, to
 from smimecenter.tools.learn_links import with_learning
 from smimecenter.tools.presentation import present
 from smimecenter.tools.ratelimit import client_address
+from smimecenter.tools.result_html import result_html
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def share_view(request: HttpRequest, token: str) -> HttpResponse:
     context["finding_groups"] = with_learning(context["finding_groups"])
     return _private(render(request, "organisation/share.html", {
         **context,
+        "result": result_html(request, context),
         "share": share,
         "now": timezone.now(),
         "certificate_count": share.certificates_pem.count("-----BEGIN CERTIFICATE-----"),

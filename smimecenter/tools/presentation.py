@@ -277,7 +277,7 @@ ADD_ROOT = {"href": "/tools/diagnose/#id_trust", "words": "Add your organisation
 
 @dataclass(frozen=True)
 class ChainBox:
-    """One box of the chain picture (templates/tools/_chain.html): HTML, so it reflows on a phone."""
+    """One box of the chain picture (templates/tools/_chain.jinja): HTML, so it reflows on a phone."""
 
     heading: str      # "Your certificate", "Intermediate certificate", "Root certificate"
     name: str         # how a person recognises it
@@ -334,7 +334,7 @@ def _chain_picture(chain: list[Mapping], findings: list[Mapping], worst: Mapping
     return boxes
 
 
-def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str]) -> dict[str, str] | None:
+def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str]) -> dict[str, object] | None:
     """Leaf then intermediates, no root, no strays; only when the chain reaches a trust anchor."""
     if anchor is None or not chain:
         return None
@@ -344,7 +344,7 @@ def _download(chain: list[Mapping], anchor: str | None, pems: Mapping[str, str])
         return None
     bundle = "".join(texts)
     return {"href": "data:application/x-pem-file;base64," + base64.b64encode(bundle.encode("ascii")).decode("ascii"),
-            "filename": "chain.pem", "count": str(len(texts))}
+            "filename": "chain.pem", "intermediates": len(texts) - 1}
 
 
 def _chain_pem(chain: list[Mapping], pems: Mapping[str, str]) -> str:

@@ -59,6 +59,11 @@ def _secret_needles(*keys) -> list[bytes]:
     return needles
 
 
+def _offer_html(context: dict) -> str:
+    """The share offer as the result page renders it (with the result page's template engine)."""
+    return render_to_string("organisation/_share_offer.jinja", context, using="jinja2")
+
+
 def _hidden_fields(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in
             re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', html, re.S)}
@@ -66,8 +71,7 @@ def _hidden_fields(html: str) -> dict[str, str]:
 
 def _share_offer_fields(report, cards, email: str) -> dict[str, str]:
     """Render the offer the result page includes, and read the hidden fields a browser would post."""
-    html = render_to_string("organisation/share_offer.html",
-                            {"report": report.to_dict(), "certificates": cards, "email": email, "csrf_token": "x"})
+    html = _offer_html({"report": report.to_dict(), "certificates": cards, "email": email, "csrf_token": "x"})
     return _hidden_fields(html)
 
 
@@ -115,8 +119,8 @@ def test_the_offer_says_exactly_what_will_be_stored_before_anyone_agrees() -> No
     chain = make_chain(email="alice@example.com")
     report = diagnose([chain.supplied_pem], email="alice@example.com")
     cards = [{"name": "alice@example.com", "pem": chain.leaf.pem.decode(), "data": {"sha256": chain.leaf.sha256}}]
-    html = render_to_string("organisation/share_offer.html", {"report": report.to_dict(), "certificates": cards,
-                                                              "email": "alice@example.com", "csrf_token": "x"})
+    html = _offer_html({"report": report.to_dict(), "certificates": cards, "email": "alice@example.com",
+                        "csrf_token": "x"})
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "exactly this is stored" in text
     assert "One public certificate" in text and chain.leaf.sha256[:16] in text
@@ -126,7 +130,7 @@ def test_the_offer_says_exactly_what_will_be_stored_before_anyone_agrees() -> No
 
 
 def test_the_offer_is_left_out_when_no_certificate_can_be_shared() -> None:
-    html = render_to_string("organisation/share_offer.html", {"report": {"certificates": []}, "certificates": []})
+    html = _offer_html({"report": {"certificates": []}, "certificates": []})
     assert html.strip() == ""
 
 
@@ -282,7 +286,7 @@ def test_the_offer_works_with_the_diagnose_result_pages_own_context(client: Clie
     request = DiagnosisRequest(inputs=[chain.supplied_pem + private_key_pem(chain.leaf.key)], email="alice@example.com")
     context = result_context(run_diagnosis(request))
     context.update({"email": "alice@example.com", "csrf_token": "x"})
-    html = render_to_string("organisation/share_offer.html", context)
+    html = _offer_html(context)
     fields = _hidden_fields(html)
     assert "2 public certificates" in html
     assert "PRIVATE KEY" not in html

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,7 +42,7 @@ def test_the_result_asks_for_the_root_and_draws_the_intermediate_as_it_is(client
     drawn = boxes(page)
     assert [state for state, _ in drawn] == ["ok", "ok", "missing"]
     assert "Acme Widgets Mail CA" in drawn[1][1]
-    assert "Your organisation&#x27;s root (not supplied)" in drawn[2][1] and "Acme Widgets Root CA 2026" in drawn[2][1]
+    assert "Your organisation's root (not supplied)" in unescape(drawn[2][1]) and "Acme Widgets Root CA 2026" in drawn[2][1]
     assert 'href="/tools/diagnose/#id_trust"' in drawn[2][1]
 
 

@@ -19,7 +19,7 @@ def parse(svg: str) -> ET.Element:
 
 
 def chain_html(boxes: list[ChainBox]) -> str:
-    return render_to_string("tools/_chain.html", {"chain_boxes": boxes})
+    return render_to_string("tools/_chain.jinja", {"chain_boxes": boxes}, using="jinja2")
 
 
 def test_the_chain_has_one_box_per_certificate_and_arrows_between():
