@@ -147,7 +147,7 @@ if CACHE_URL:
         raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smimecenter.operations.redis_cache.SharedClientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "smimecenter",
             # Short timeouts: a Redis that is gone must make /readyz say so at once, not hang pages.

@@ -59,8 +59,8 @@ def redis_server() -> Iterator[RedisServer]:
 
 @pytest.fixture
 def redis_cache(redis_server: RedisServer, settings):
-    """The default cache switched to Django's RedisCache on the throwaway server, as CACHE_URL does."""
+    """The default cache switched to Redis on the throwaway server, as CACHE_URL does."""
     settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server.url,
+        "BACKEND": "smimecenter.operations.redis_cache.SharedClientRedisCache", "LOCATION": redis_server.url,
         "KEY_PREFIX": "smimecenter", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     yield redis_server
