@@ -23,8 +23,30 @@ class Excerpt:
     html: SafeString  # the section's body, without its heading
 
 
+_cut: tuple[Library, dict[str, Excerpt | None]] | None = None
+_MOST_KEPT = 1000
+
+
 def section_excerpt(library: Library, url: str) -> Excerpt | None:
     """The section that `url` (/learn/slug/#anchor) points at, or None when there is none.
+
+    Cut once per loaded library (a reload of the content makes a new Library object): every result
+    page that links to a section shows the same excerpt, and cutting it scans the whole article.
+    """
+    global _cut
+    cut = _cut
+    if cut is None or cut[0] is not library:
+        cut = _cut = (library, {})
+    if url in cut[1]:
+        return cut[1][url]
+    excerpt = _section_excerpt(library, url)
+    if len(cut[1]) < _MOST_KEPT:  # the catalog's links are a few dozen; this only bounds the unexpected
+        cut[1][url] = excerpt
+    return excerpt
+
+
+def _section_excerpt(library: Library, url: str) -> Excerpt | None:
+    """The section that `url` points at, cut from the rendered article.
 
     The body is the rendered page's (no glossary buttons), cut from the section's `<h2>` to the next
     one. Ids are dropped, so the excerpt can sit in any page without clashing with its ids, and links
