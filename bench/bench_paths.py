@@ -175,8 +175,9 @@ class ApiDiagnosis:
 
 class PageDiagnosis:
     """What a person's browser does: POST the form (the chain pasted, the root as a file), follow
-    the 303 to the result's address and GET the result page. The form page is fetched once per
-    client for its CSRF token, as a browser has it already."""
+    the 303 to the result's address and GET the result page, on the same connection (HTTP/1.1
+    keep-alive, as browsers do; each page a new connection, as separate people's browsers open).
+    The form page is fetched once per client for its CSRF token, as a browser has it already."""
 
     label = "the full page: POST /tools/diagnose/, then GET the result page"
     cpu_note = " (the form page fetched once per client included)"
@@ -200,11 +201,16 @@ class PageDiagnosis:
         headers_out = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie}
 
         def once() -> str | None:
-            status, headers, _ = _exchange(self.connect, "POST", "/tools/diagnose/", body, headers_out)
-            if status != 303:
-                return f"POST {status}"
-            location = next(v for k, v in headers if k.lower() == "location")
-            status, _, result = _exchange(self.connect, "GET", location, b"", {"Cookie": cookie})
+            # As a browser does, the result is asked for on the connection the form was posted on.
+            connection = self.connect()
+            try:
+                status, headers, _ = _ask(connection, "POST", "/tools/diagnose/", body, headers_out)
+                if status != 303:
+                    return f"POST {status}"
+                location = next(v for k, v in headers if k.lower() == "location")
+                status, _, result = _ask(connection, "GET", location, b"", {"Cookie": cookie})
+            finally:
+                connection.close()
             return None if status == 200 and b"<html" in result[:500].lower() else f"GET {status}"
         return once
 
@@ -214,11 +220,16 @@ def _exchange(connect: Connect, method: str, path: str, body: bytes, headers: di
     # One connection per request, as separate people's browsers open.
     connection = connect()
     try:
-        connection.request(method, path, body=body or None, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
+        return _ask(connection, method, path, body, headers)
     finally:
         connection.close()
+
+
+def _ask(connection: http.client.HTTPConnection, method: str, path: str, body: bytes, headers: dict[str, str]
+         ) -> tuple[int, list[tuple[str, str]], bytes]:
+    connection.request(method, path, body=body or None, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.getheaders(), response.read()
 
 
 @dataclass
