@@ -123,8 +123,7 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
             anchor, trust = _anchor_and_trust(path[-1])
             for child, issuer in zip(certificates, [*certificates[1:], anchor.certificate]):
                 _share_issuer_name(child, issuer)
-            authorities = frozenset(parsed['tbs_certificate'].dump()
-                                    for certificate, parsed in zip(path, certificates)
+            authorities = frozenset(certificate.tbs_certificate_bytes for certificate in path[:-1]
                                     if known_authorities.is_known(certificate))
             context = library.ValidationContext(
                 trust_manager=trust, moment=at, **settings_for(),
