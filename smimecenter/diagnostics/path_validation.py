@@ -211,10 +211,14 @@ def _share_issuer_name(child: asn1_x509.Certificate, issuer: asn1_x509.Certifica
     prepare to equal strings, so handing it the one object whose preparation a remembered CA
     already holds changes no answer; names that differ in their bytes are compared in full.
     """
-    tbs = child['tbs_certificate']
-    subject = issuer.subject
-    if tbs['issuer'] is not subject and tbs['issuer'].dump() == subject.dump():
-        tbs.children[tbs._field_map['issuer']] = subject
+    try:
+        tbs = child['tbs_certificate']
+        subject = issuer.subject
+        if tbs['issuer'] is not subject and tbs['issuer'].dump() == subject.dump():
+            tbs.children[tbs._field_map['issuer']] = subject
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        # A part asn1crypto cannot read is left for the validator to meet where it would.
+        return
 
 
 def _anchor_and_trust(certificate: x509.Certificate) -> tuple[CertTrustAnchor, SimpleTrustManager]:
