@@ -209,13 +209,14 @@ def load_embedded_store(pem_path: Path, provenance_path: Path) -> TrustStore:
 
 
 def _store_key(data: bytes, name: str, provenance: Mapping[str, object] | None) -> tuple | None:
-    """What a kept store is found by; None when the provenance holds something unhashable."""
+    """What a kept store is found by: the SHA-256 of its bytes (a large bundle is not kept twice
+    over), its name and provenance; None when the provenance holds something unhashable."""
     details = tuple(sorted((provenance or {}).items()))
     try:
         hash(details)
     except TypeError:
         return None
-    return bytes(data), name, details
+    return hashlib.sha256(data).digest(), name, details
 
 
 def _anchor(certificate: x509.Certificate, label: str) -> Anchor:
