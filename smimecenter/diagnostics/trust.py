@@ -129,7 +129,7 @@ class TrustStore:
         """Anchors from PEM blocks found anywhere in `data` (a mail, a ticket), or from one DER certificate.
 
         An organisation sends its root with every check: a store made only of CA certificates the
-        process remembers (known_authorities) is kept for its exact bytes, name and provenance and
+        process remembers (known_authorities) is kept for its bytes, name and provenance and
         handed out again, as the certificates in it are. A store holding anything else (a person's
         own certificate chosen as an anchor) is built afresh every time and never kept.
         """
@@ -211,8 +211,8 @@ def load_embedded_store(pem_path: Path, provenance_path: Path) -> TrustStore:
 def _store_key(data: bytes, name: str, provenance: Mapping[str, object] | None) -> tuple | None:
     """What a kept store is found by: the SHA-256 of its bytes (a large bundle is not kept twice
     over), its name and provenance; None when the provenance holds something unhashable."""
-    details = tuple(sorted((provenance or {}).items()))
     try:
+        details = tuple(sorted((provenance or {}).items()))
         hash(details)
     except TypeError:
         return None
