@@ -22,6 +22,7 @@ import concurrent.futures
 import datetime as dt
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Sequence
 
 from types import SimpleNamespace
@@ -43,6 +44,9 @@ KEPT_AUTHORITIES = DEFAULT_CAPACITY  # parsed CA certificates kept, as many as k
 # asn1crypto fills in a parsed certificate lazily, on first read; the kept ones are shared, so one
 # validation at a time reads them (the work is CPU-bound and holds the GIL anyway).
 _SHARED_PARSES = threading.Lock()
+# Signatures on remembered CA certificates the validator has verified (RememberingSignatures),
+# read and written under _SHARED_PARSES; only successes are kept.
+_VERIFIED_AUTHORITY_SIGNATURES: OrderedDict[tuple, bool] = OrderedDict()
 
 
 @functools.cache
@@ -67,7 +71,36 @@ def _library() -> SimpleNamespace:
         RevocationCheckingPolicy,
         RevocationCheckingRule,
     )
+    from pyhanko_certvalidator.sig_validate import (
+        DEFAULT_VALIDATION_CONTEXT,
+        DefaultSignatureValidator,
+    )
     from pyhanko_certvalidator.validate import async_validate_path
+
+    class RememberingSignatures(DefaultSignatureValidator):
+        """The validator's own signature check; a signature it verified on a CA certificate the
+        process remembers (known_authorities) is not verified again. The signed bytes, the
+        signature, the issuer's key and the algorithm together are the key, so only exactly the
+        same check is skipped; a person's certificate is always verified afresh."""
+
+        def __init__(self, authorities: frozenset[bytes]) -> None:
+            self.authorities = authorities  # to-be-signed bytes of the path's remembered CAs
+
+        def validate_signature(self, signature, signed_data, public_key_info, signature_algorithm,
+                               context=DEFAULT_VALIDATION_CONTEXT):
+            check = functools.partial(super().validate_signature, signature, signed_data,
+                                      public_key_info, signature_algorithm, context)
+            if signed_data not in self.authorities or context is not DEFAULT_VALIDATION_CONTEXT:
+                return check()
+            key = (signed_data, signature, public_key_info.dump(), signature_algorithm.dump())
+            if key in _VERIFIED_AUTHORITY_SIGNATURES:
+                _VERIFIED_AUTHORITY_SIGNATURES.move_to_end(key)
+                return None
+            check()  # raises when the signature does not verify: nothing is kept
+            _VERIFIED_AUTHORITY_SIGNATURES[key] = True
+            while len(_VERIFIED_AUTHORITY_SIGNATURES) > KEPT_AUTHORITIES:
+                _VERIFIED_AUTHORITY_SIGNATURES.popitem(last=False)
+            return None
 
     # Revocation is its own check (checks/revocation.py); here it is not looked at at all.
     no_revocation_check = CertRevTrustPolicy(RevocationCheckingPolicy(
@@ -88,7 +121,13 @@ def rfc5280_refusal(path: Sequence[x509.Certificate], *, at: dt.datetime) -> str
         with _SHARED_PARSES:
             certificates = [_asn1(c) for c in path[:-1]]
             anchor, trust = _anchor_and_trust(path[-1])
-            context = library.ValidationContext(trust_manager=trust, moment=at, **settings_for())
+            for child, issuer in zip(certificates, [*certificates[1:], anchor.certificate]):
+                _share_issuer_name(child, issuer)
+            authorities = frozenset(certificate.tbs_certificate_bytes for certificate in path[:-1]
+                                    if known_authorities.is_known(certificate))
+            context = library.ValidationContext(
+                trust_manager=trust, moment=at, **settings_for(),
+                signature_validator=library.RememberingSignatures(authorities))
             candidate = library.ValidationPath(trust_anchor=anchor, interm=certificates[1:][::-1],
                                                leaf=certificates[0])
             run_to_end(lambda: library.async_validate_path(context, candidate))
@@ -162,6 +201,24 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 @functools.lru_cache(maxsize=KEPT_AUTHORITIES)
 def _remembered_asn1(der: bytes) -> asn1_x509.Certificate:
     return _library().asn1_x509.Certificate.load(der)
+
+
+def _share_issuer_name(child: asn1_x509.Certificate, issuer: asn1_x509.Certificate) -> None:
+    """Let `child` hold `issuer`'s parsed subject as its issuer name when the two are the same bytes.
+
+    The validator compares them (RFC 5280 section 6.1.3 (a)(4)) after preparing every attribute
+    for comparison (RFC 4518), the costliest step of validating a path. Bytes that are equal
+    prepare to equal strings, so handing it the one object whose preparation a remembered CA
+    already holds changes no answer; names that differ in their bytes are compared in full.
+    """
+    try:
+        tbs = child['tbs_certificate']
+        subject = issuer.subject
+        if tbs['issuer'] is not subject and tbs['issuer'].dump() == subject.dump():
+            tbs.children[tbs._field_map['issuer']] = subject
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        # A part asn1crypto cannot read is left for the validator to meet where it would.
+        return
 
 
 def _anchor_and_trust(certificate: x509.Certificate) -> tuple[CertTrustAnchor, SimpleTrustManager]:

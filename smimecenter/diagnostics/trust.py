@@ -13,7 +13,9 @@ import functools
 import hashlib
 import json
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -43,6 +45,13 @@ _PEM_CERTIFICATE = re.compile(
 _QUOTING = re.compile(r"^[ \t]*(?:>[ \t]?)*", re.MULTILINE)
 _LABELLED_PEM = re.compile(r"^# (?P<label>[^\n]*)\n(?P<pem>-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----)",
                            re.MULTILINE)
+
+
+# Stores of supplied anchors kept between diagnoses (TrustStore.from_pem): at most this many,
+# least recently used out first; each holds only CA certificates the process remembers anyway.
+KEPT_STORES = 64
+_KEPT_STORES: OrderedDict[tuple, TrustStore] = OrderedDict()
+_KEPT_STORES_LOCK = threading.Lock()
 
 
 class TrustStoreError(ValueError):
@@ -117,7 +126,31 @@ class TrustStore:
 
     @classmethod
     def from_pem(cls, data: bytes, *, name: str, provenance: Mapping[str, object] | None = None) -> TrustStore:
-        """Anchors from PEM blocks found anywhere in `data` (a mail, a ticket), or from one DER certificate."""
+        """Anchors from PEM blocks found anywhere in `data` (a mail, a ticket), or from one DER certificate.
+
+        An organisation sends its root with every check: a store made only of CA certificates the
+        process remembers (known_authorities) is kept for its bytes, name and provenance and
+        handed out again, as the certificates in it are. A store holding anything else (a person's
+        own certificate chosen as an anchor) is built afresh every time and never kept.
+        """
+        key = _store_key(data, name, provenance)
+        kept = _KEPT_STORES.get(key) if key is not None else None
+        # Kept only while every certificate in it still is: forgetting a CA forgets its stores.
+        if kept is not None and all(known_authorities.is_known(c) for c in kept):
+            with _KEPT_STORES_LOCK:
+                if key in _KEPT_STORES:
+                    _KEPT_STORES.move_to_end(key)
+            return kept
+        store = cls._read_pem(data, name=name, provenance=provenance)
+        if key is not None and all(known_authorities.is_known(c) for c in store):
+            with _KEPT_STORES_LOCK:
+                _KEPT_STORES[key] = store
+                while len(_KEPT_STORES) > KEPT_STORES:
+                    _KEPT_STORES.popitem(last=False)
+        return store
+
+    @classmethod
+    def _read_pem(cls, data: bytes, *, name: str, provenance: Mapping[str, object] | None) -> TrustStore:
         certificates = _certificates_in(data)
         if not certificates:
             raise TrustStoreError(f"No certificate was found in the trust anchors given for {name!r}.")
@@ -173,6 +206,17 @@ def load_embedded_store(pem_path: Path, provenance_path: Path) -> TrustStore:
         anchors.append(anchor)
     provenance = {key: details.get(key) for key in ("source", "version", "date", "built")}
     return TrustStore(anchors, name=EMBEDDED_NAME, provenance=provenance)
+
+
+def _store_key(data: bytes, name: str, provenance: Mapping[str, object] | None) -> tuple | None:
+    """What a kept store is found by: the SHA-256 of its bytes (a large bundle is not kept twice
+    over), its name and provenance; None when the provenance holds something unhashable."""
+    try:
+        details = tuple(sorted((provenance or {}).items()))
+        hash(details)
+    except TypeError:
+        return None
+    return hashlib.sha256(data).digest(), name, details
 
 
 def _anchor(certificate: x509.Certificate, label: str) -> Anchor:

@@ -108,3 +108,34 @@ def test_the_validator_parts_kept_for_a_root_carry_nothing_from_one_path_to_the_
         report = diagnose([pem(leaf, strict)], trust=[pem(root)], at=NOW)
         assert ("chain.policy_refused" in report.codes) is refused
         assert report.to_dict()["trust"]["trusted"] is not refused
+
+
+def test_a_store_of_remembered_roots_is_kept_for_its_exact_bytes():
+    chain = make_chain()
+    diagnose([chain.supplied_pem], trust=[chain.root_pem], at=NOW)
+    first = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    assert TrustStore.from_pem(chain.root_pem, name="Extra trust anchors") is first
+    # Another name, provenance or bytes is another store.
+    assert TrustStore.from_pem(chain.root_pem, name="Organisation root") is not first
+    assert TrustStore.from_pem(chain.root_pem, name="Extra trust anchors",
+                               provenance={"source": "uploaded with this check"}) is not first
+    assert TrustStore.from_pem(chain.root_pem + b"\n", name="Extra trust anchors") is not first
+
+
+def test_a_store_holding_a_persons_certificate_is_never_kept():
+    chain = make_chain()
+    anchors = pem(chain.root, chain.leaf)
+    diagnose([chain.supplied_pem], trust=[anchors], at=NOW)
+    first = TrustStore.from_pem(anchors, name="Extra trust anchors")
+    second = TrustStore.from_pem(anchors, name="Extra trust anchors")
+    assert first is not second
+    assert list(first)[1] is not list(second)[1]  # the person's certificate read afresh
+
+
+def test_a_kept_store_is_forgotten_with_its_roots():
+    chain = make_chain()
+    diagnose([chain.supplied_pem], trust=[chain.root_pem], at=NOW)
+    first = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    known_authorities.clear()
+    second = TrustStore.from_pem(chain.root_pem, name="Extra trust anchors")
+    assert second is not first and not known_authorities.is_known(next(iter(second)))

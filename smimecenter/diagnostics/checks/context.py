@@ -30,6 +30,8 @@ class CheckContext:
     _facts: dict[int, CertificateFacts] = field(default_factory=dict)
     # What the online checks found; None when the diagnosis ran offline.
     online: OnlineResult | None = None
+    # What several checks read alike, worked out by the first of them (profile_scope.py).
+    computed: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def facts(self, certificate: x509.Certificate) -> CertificateFacts:
         return facts_of(certificate, self._facts)

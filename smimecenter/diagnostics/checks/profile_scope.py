@@ -18,7 +18,16 @@ __all__ = ["profiled_certificates"]
 
 
 def profiled_certificates(context: CheckContext
-                          ) -> Iterator[tuple[x509.Certificate, CertificateFacts]]:
+                          ) -> tuple[tuple[x509.Certificate, CertificateFacts], ...]:
+    """Each certificate to check against the profile once, with its facts; worked out once per
+    diagnosis, as several checks ask (comparing certificates means hashing their bytes)."""
+    kept = context.computed.get("profiled_certificates")
+    if kept is None:
+        kept = context.computed["profiled_certificates"] = tuple(_profiled(context))
+    return kept  # type: ignore[return-value]
+
+
+def _profiled(context: CheckContext) -> Iterator[tuple[x509.Certificate, CertificateFacts]]:
     public = context.public_store
     for certificate in dict.fromkeys((*context.path, *context.supplied)):
         info = context.facts(certificate)
