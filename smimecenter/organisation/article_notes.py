@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from smimecenter.organisation.snapshots import PAGE_RECHECK_SECONDS, Snapshot
+from smimecenter.organisation.snapshots import RECHECK_SECONDS, Snapshot
 
 # Where an article's text begins in learn/article_body.html.
 PROSE_START = '<div class="prose">'
@@ -31,7 +31,7 @@ def _load() -> dict[str, dict[str, list[str]]]:
     return notes
 
 
-notes_snapshot = Snapshot("article-notes", _load, {}, recheck_seconds=PAGE_RECHECK_SECONDS)
+notes_snapshot = Snapshot("article-notes", _load, {}, recheck_seconds=RECHECK_SECONDS)
 
 
 def notes_for(slug: str) -> Mapping[str, Sequence[str]]:

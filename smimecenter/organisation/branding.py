@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smimecenter.organisation.snapshots import PAGE_RECHECK_SECONDS, Snapshot
+from smimecenter.organisation.snapshots import RECHECK_SECONDS, Snapshot
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def _load() -> Branding:
     return Branding(name=organisation.name, logo_url=logo_url)
 
 
-branding_snapshot = Snapshot("branding", _load, Branding(), recheck_seconds=PAGE_RECHECK_SECONDS)
+branding_snapshot = Snapshot("branding", _load, Branding(), recheck_seconds=RECHECK_SECONDS)
 
 
 def current_branding() -> Branding:

@@ -5,11 +5,10 @@ Each snapshot is loaded once and kept until a save in the admin bumps its genera
 Django's cache (shared by all app servers when the cache is), or until it is `MAX_AGE` old, which
 bounds staleness when each process has its own cache.
 
-Asking the shared cache for the generation is a network round trip. A snapshot that pages read on
-every request (header, notes) asks at most once per `recheck_seconds`, so another app server shows
-an admin's change within that time; the process that saved it shows it at once. A snapshot a
-diagnosis depends on (the organisation's roots) asks on every use: a root added through one app
-server is used by the next check on any other.
+Asking the shared cache for the generation is a network round trip, and a page or a check reads
+these snapshots on every request (header, notes, the organisation's roots). Each asks at most once per
+`recheck_seconds`, so another app server uses an admin's change within that time (a second); the
+process that saved it uses it at once.
 """
 from __future__ import annotations
 
@@ -27,9 +26,10 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
-# How stale a page-wide snapshot may be on another app server: one round trip a second per process
-# instead of one per page (at hundreds of pages a second, most of a page's cost once it is cached).
-PAGE_RECHECK_SECONDS = 1.0
+# How stale a snapshot may be on another app server: one round trip a second per process instead of one
+# per request (at hundreds of pages a second, most of a page's cost once it is cached; on a check, a wait
+# for Redis on a busy machine before the diagnosis can start).
+RECHECK_SECONDS = 1.0
 
 
 class _Held(NamedTuple, Generic[T]):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from smimecenter.diagnostics.trust import TrustStore, TrustStoreError
-from smimecenter.organisation.snapshots import Snapshot
+from smimecenter.organisation.snapshots import RECHECK_SECONDS, Snapshot
 
 # Lower case: the root's name is read inside sentences ("trusted by your organisation's root").
 DEFAULT_ORGANISATION_NAME = "your organisation"
@@ -33,7 +33,9 @@ def _load() -> tuple[TrustStore, ...]:
     return tuple(stores)
 
 
-trust_snapshot = Snapshot("trust-anchors", _load, ())
+# A root an admin adds or removes is used at once by the process that saved it, and by every other app
+# server within RECHECK_SECONDS.
+trust_snapshot = Snapshot("trust-anchors", _load, (), recheck_seconds=RECHECK_SECONDS)
 
 
 def organisation_trust_stores() -> list[TrustStore]:

@@ -71,3 +71,28 @@ def test_a_shared_result_is_checked_with_the_organisations_roots(client: Client)
     # The share shows the full result; a private root trusts only where it is installed (issue 11).
     assert "Trusted on devices that have this root installed (ACME's root)" in body
     assert 'data-state="works"' in body
+
+
+def test_a_root_added_here_is_used_at_once_and_another_servers_within_a_second(monkeypatch) -> None:
+    from django.core.cache import cache
+
+    from smimecenter.organisation import snapshots
+
+    now = [5000.0]
+    monkeypatch.setattr(snapshots.time, "monotonic", lambda: now[0])
+    assert trust_snapshot.recheck_seconds == snapshots.RECHECK_SECONDS == 1.0
+    assert organisation_trust_stores() == []
+    first, second = make_chain(), make_chain()
+    OrganisationTrustAnchor.objects.create(pem=first.root.pem.decode())   # saved here: used at once
+    assert len(organisation_trust_stores()) == 1
+
+    # Another server adds a root: the row is there and the shared generation moves; this process's copy
+    # is not dropped (what invalidate() does here is only what it does there).
+    key = "organisation:snapshot:trust-anchors"
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(trust_snapshot, "invalidate", lambda: cache.set(key, (cache.get(key) or 0) + 1, timeout=None))
+        OrganisationTrustAnchor.objects.create(pem=second.root.pem.decode())
+    now[0] += 0.5
+    assert len(organisation_trust_stores()) == 1    # not asked again within the second
+    now[0] += 0.6
+    assert len(organisation_trust_stores()) == 2    # asked, and the new root is used
