@@ -9,18 +9,18 @@ import sys
 
 from gunicorn import glogging
 
-from smimecenter.operations.serving import default_workers, per_process_cache_problem
+from smimecenter.operations.serving import default_threads, default_workers, per_process_cache_problem
 
 wsgi_app = "smimecenter.wsgi:application"
 bind = [os.environ.get("BIND", "127.0.0.1:8000")]
-# Worker processes: about two per core (WEB_CONCURRENCY overrides; the settings read the same variable,
-# so the deployment checks know how many processes share the cache). Each has two threads: while one
-# waits on the network (the proxy, Redis, PostgreSQL), the other works. Threaded workers also keep
-# connections to the proxy open between requests (keep-alive), where a synchronous worker accepts and
-# closes one per request: 1.3-1.5 ms of CPU per request in the load run instead of 1.9 (bench/bench_load.py).
+# Worker processes: one per core (WEB_CONCURRENCY overrides; the settings read the same variable, so
+# the deployment checks know how many processes share the cache). Threads: one each, four when online
+# checks are on (serving.default_threads says why). Threaded workers keep connections to the proxy open
+# between requests (keep-alive), where a synchronous worker accepts and closes one per request: 1.3-1.5
+# ms of CPU per request in the load run instead of 1.9 (bench/bench_load.py).
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 worker_class = "gthread"
-threads = 2
+threads = default_threads()
 # A worker silent for this long is killed and replaced. The slowest legitimate diagnosis (a PKCS#12
 # file at the largest allowed key-derivation count) takes a few seconds.
 timeout = 30

@@ -1,4 +1,4 @@
-"""How many worker processes a server runs, and whether the configured cache is shared between them.
+"""How many worker processes and threads a server runs, and whether the configured cache is shared between them.
 
 Plain functions without Django, so that settings, the gunicorn configuration and the deployment checks
 all decide the same way.
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+
+from smimecenter.env import env_bool
 
 # Caches that live inside one process: each worker counts its own rate limits and keeps its own idea
 # of the organisation's settings.
@@ -19,13 +21,26 @@ PER_PROCESS_BACKENDS = frozenset({
 def default_workers() -> int:
     """One worker process per core.
 
-    gunicorn's "two per core, plus one" is for synchronous workers that wait on the network. Ours are
-    threaded (two threads each wait for the network in turn) and a page is CPU work under Python's
-    GIL, so more processes than cores only take turns on the same cores: `make bench-load` on 2
-    cores gave p99 97-114 ms (three runs) with one process per core, 151-163 ms with two and 205 ms
-    with four, at 1,170-1,580 requests/s.
+    gunicorn's "two per core, plus one" is for synchronous workers that wait on the network. A page
+    here is CPU work under Python's GIL, so more processes than cores only take turns on the same
+    cores: `make bench-load` on 2 cores gave p99 97-114 ms (three runs) with one process per core,
+    151-163 ms with two and 205 ms with four, at 1,170-1,580 requests/s.
     """
     return os.cpu_count() or 1
+
+
+def default_threads() -> int:
+    """Threads per worker process: one, or four when the site asks certificate authorities online.
+
+    A request here is CPU work under Python's GIL plus local round trips (Redis, PostgreSQL) of a
+    fraction of a millisecond; key derivation for a .p12 holds the GIL throughout. Two threads in one
+    process only take turns on one core, and a thread back from a Redis call waits for the other's turn
+    (up to Python's 5 ms switch interval). On 2 cores, one thread against two: the check's page under
+    50 clients (bench/bench_paths.py) p95 20-23 ms against 25-30 ms, and `make bench-load` 1,583
+    requests/s with p99 79 ms against 1,480 and 88 ms. With online checks on (DIAGNOSE_ONLINE), a check
+    can wait seconds for a CA's server with the GIL released: four threads keep the process serving.
+    """
+    return 4 if env_bool("DIAGNOSE_ONLINE", False) else 1
 
 
 def cache_is_per_process(caches: Mapping[str, Mapping[str, object]]) -> bool:
