@@ -8,6 +8,9 @@ filters of `certificate_text` use, so a certificate field reads the same on ever
 """
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.template import defaultfilters
@@ -15,6 +18,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 from jinja2 import ChainableUndefined, Environment
+from markupsafe import Markup
 
 from smimecenter.organisation.templatetags.organisation_lists import back_to_reading_list
 from smimecenter.organisation.templatetags.organisation_sharing import share_offer, shareable_certificates
@@ -50,8 +54,40 @@ def environment(**options: Any) -> Environment:
         "truncatechars": defaultfilters.truncatechars, "slugify": defaultfilters.slugify,
     })
     env.globals.update({"static": static, "shareable_certificates": shareable_certificates,
-                        "share_offer": share_offer, "back_to_reading_list": _back_to_reading_list})
+                        "share_offer": share_offer, "back_to_reading_list": _back_to_reading_list,
+                        "shared_fragment": SharedFragments(env)})
     return env
+
+
+class SharedFragments:
+    """`shared_fragment(name, **values)`: a partial that many results show alike, rendered once per distinct
+    values and kept (the most recent `MOST_KEPT`).
+
+    Only for what is not the person's own: a certificate authority's card (the engine remembers CA
+    certificates between checks anyway) and the mail-app table (answers about mail apps). The values are
+    the whole key, so a card whose words change (days left, a finding) is rendered anew.
+    """
+
+    MOST_KEPT = 256
+
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+        self._kept: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str, **values: Any) -> Markup:
+        key = (name, json.dumps(values, sort_keys=True, default=str))
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+                return html
+        html = Markup(self._env.get_template(name).render(values))
+        with self._lock:
+            self._kept[key] = html
+            while len(self._kept) > self.MOST_KEPT:
+                self._kept.popitem(last=False)
+        return html
 
 
 def _back_to_reading_list(slug: object) -> SafeString:

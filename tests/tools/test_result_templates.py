@@ -92,3 +92,55 @@ def test_with_debug_on_a_missing_value_still_reads_as_nothing():
     from smimecenter.jinja import environment
 
     assert environment(undefined=DebugUndefined).from_string("[{{ x }}][{{ x.y }}]").render() == "[][]"
+
+
+@pytest.fixture
+def fragments():
+    kept = engines["jinja2"].env.globals["shared_fragment"]
+    kept._kept.clear()
+    yield kept
+    kept._kept.clear()
+
+
+@pytest.mark.django_db
+def test_ca_cards_and_the_mail_app_table_are_rendered_once_and_the_persons_card_never_kept(client, fragments):
+    from tests.diagnostics.builders import make_chain, pem
+
+    chain = make_chain(email="alice@example.com")
+    fields = {"text": pem(chain.leaf, chain.intermediate).decode(), "email": "alice@example.com"}
+    first = client.post("/tools/diagnose/", fields, follow=True).content.decode()
+    kept_keys = " ".join(key for _, key in fragments._kept)
+    assert chain.intermediate.sha256 in kept_keys
+    assert chain.leaf.sha256 not in kept_keys and "alice@example.com" not in kept_keys
+    assert {name for name, _ in fragments._kept} == {"tools/_certificate_card.jinja", "expert/_compatibility.jinja"}
+
+    second = client.post("/tools/diagnose/", fields, follow=True).content.decode()
+    names = [name for name, _ in fragments._kept]
+    # The same table came from what was kept; the CA's card too, unless its "days left" turned over between
+    # the two checks (its words are part of the key, so it is then rendered anew).
+    assert names.count("expert/_compatibility.jinja") == 1 and names.count("tools/_certificate_card.jinja") in (1, 2)
+    table = r'<section class="x-section" aria-labelledby="compat-title">.*?</section>'
+    assert re.search(table, first, re.S).group(0) == re.search(table, second, re.S).group(0)
+    assert f'id="certificate-{chain.intermediate.sha256[:16]}"' in second and "Intermediate" in second
+
+
+def test_a_fragment_with_other_values_is_rendered_anew_and_the_kept_ones_are_bounded(fragments):
+    source = "tools/_certificate_card.jinja"
+    card = {"id": "certificate-1", "state": "ok", "heading": "Intermediate", "name": "Example CA",
+            "validity_state": "ok", "validity": "Valid until 1 January 2030 (10 days left)", "data": {"is_ca": True},
+            "not_before": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+            "not_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}
+    ten = fragments(source, card=card)
+    nine = fragments(source, card={**card, "validity": "Valid until 1 January 2030 (9 days left)"})
+    assert "10 days left" in ten and "9 days left" in nine
+    for n in range(fragments.MOST_KEPT + 5):
+        fragments(source, card={**card, "id": f"certificate-{n}"})
+    assert len(fragments._kept) == fragments.MOST_KEPT
+
+
+def test_a_kept_fragment_is_escaped_like_the_rest(fragments):
+    card = {"id": "c", "name": "<script>x</script>", "data": {"is_ca": True, "subject": "CN=<b>"},
+            "not_before": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+            "not_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}
+    html = fragments("tools/_certificate_card.jinja", card=card)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "CN=&lt;b&gt;" in html
