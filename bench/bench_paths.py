@@ -46,7 +46,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext  # noq
 from bench._verifiers import email_verifier  # noqa: E402
 from smimecenter.diagnostics import TrustStore, diagnose, email_trust_store  # noqa: E402
 from smimecenter.diagnostics.path_validation import run_to_end, settings_for, trust_anchor  # noqa: E402
-from smimecenter.operations.serving import default_workers  # noqa: E402
+from smimecenter.operations.serving import default_threads, default_workers  # noqa: E402
 from tests.diagnostics import suites  # noqa: E402
 from tests.diagnostics.builders import NOW, make_chain, pem  # noqa: E402
 
@@ -350,7 +350,7 @@ def threaded_server() -> Iterator[tuple[str, Connect, int, int]]:
 
 @contextmanager
 def gunicorn_server() -> Iterator[tuple[str, Connect, int, int]]:
-    """gunicorn as deployed (gunicorn.conf.py: sync workers, two per core plus one) with a
+    """gunicorn as deployed (gunicorn.conf.py: threaded workers, one per core, serving.py) with a
     throwaway Redis as the shared cache the workers need; both on Unix sockets in a temporary folder."""
     folder = tempfile.mkdtemp(prefix="bench-paths-")
     redis_socket, web_socket = f"{folder}/redis.sock", f"{folder}/web.sock"
@@ -366,7 +366,8 @@ def gunicorn_server() -> Iterator[tuple[str, Connect, int, int]]:
                                cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
         connect = lambda: UnixConnection(web_socket)  # noqa: E731
         _wait_for(lambda: _answers(connect))
-        yield (f"gunicorn as deployed, {default_workers()} sync workers, Redis cache", connect, web.pid,
+        yield (f"gunicorn as deployed, {default_workers()} workers of {default_threads()} thread(s), Redis cache",
+               connect, web.pid,
                os.cpu_count() or 1)
     finally:
         for process in (web, redis):

@@ -42,3 +42,14 @@ def test_gunicorn_conf_takes_the_same_numbers(online, threads) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
                          text=True, timeout=60, check=True).stdout.split()
     assert out == [str(os.cpu_count() or 1), str(threads), "gthread"]
+
+
+def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector() -> None:
+    code = ("import gc, runpy, django; django.setup(); conf = runpy.run_path('gunicorn.conf.py'); "
+            "before = gc.get_freeze_count(); conf['post_worker_init'](None); "
+            "print(before, gc.get_freeze_count())")
+    environment = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "CACHE_URL")}
+    environment.update({"DJANGO_SETTINGS_MODULE": "smimecenter.settings", "DEBUG": "true"})
+    before, after = map(int, subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment,
+                                            capture_output=True, text=True, timeout=120, check=True).stdout.split())
+    assert before == 0 and after > 50_000   # Django, the pages and the trust store: long-lived, not re-walked
