@@ -29,6 +29,7 @@ from .ratelimit import over_limit, retry_after_seconds
 from . import input_help, recheck
 from .error_messages import page_for_pasted_error
 from .examples import EXAMPLES, example_request
+from .result_frame import framed
 from .result_html import result_page_html
 from .results import RESULT_LIFETIME_SECONDS, kept_result, keep_result
 from .running import BadTrustAnchor, KdfBusy, OverWorkBudget, run_diagnosis
@@ -221,8 +222,7 @@ def result_page(request: HttpRequest, token: str) -> HttpResponse:
         context["finding_groups"] = with_learning(context["finding_groups"])
         context.update({"nav": "tools", "email": kept.email, "reading_list": kept.reading_list,
                         "recheck": recheck.offer(kept.report, kept.roots)})
-        context["content"] = result_page_html(request, context)
-        response = render(request, "tools/result.html", context)
+        response = HttpResponse(framed(request, str(context["verdict"]["headline"]), result_page_html(request, context)))
     response["Cache-Control"] = "no-store"
     return response
 
