@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -65,7 +66,8 @@ class SharedFragments:
 
     Only for what is not the person's own: a certificate authority's card (the engine remembers CA
     certificates between checks anyway) and the mail-app table (answers about mail apps). The values are
-    the whole key, so a card whose words change (days left, a finding) is rendered anew.
+    the whole key, so a card whose words change (days left, a finding) is rendered anew. With DEBUG on
+    nothing is kept, so an edited template shows at once.
     """
 
     MOST_KEPT = 256
@@ -76,6 +78,8 @@ class SharedFragments:
         self._lock = threading.Lock()
 
     def __call__(self, name: str, **values: Any) -> Markup:
+        if settings.DEBUG:
+            return Markup(self._env.get_template(name).render(values))
         key = (name, json.dumps(values, sort_keys=True, default=str))
         with self._lock:
             html = self._kept.get(key)

@@ -113,6 +113,21 @@ def serve(request: HttpRequest, store: RenderedPages, key: Hashable,
     return HttpResponse(body, content_type=stored.content_type)
 
 
+def kept_text(request: HttpRequest, key: Hashable, render: Callable[[], str]) -> str:
+    """A piece of a page that is the same for every visitor (a frame with markers in it), kept in `pages`
+    under `key` and rendered again on the same terms as a page: a new version, a changed setting, and
+    never kept with DEBUG on or for people signed in."""
+    if not _storable(request):
+        return render()
+    version = _version()
+    stored = pages.get(key, version)
+    if stored is None:
+        text = render()
+        pages.put(key, _Stored(version, text.encode(), "text/plain; charset=utf-8", False))
+        return text
+    return stored.body.decode()
+
+
 def _keep(request: HttpRequest, response: HttpResponse, version: tuple[object, ...]) -> _Stored:
     # get_token marks the request when a template asked for the token: the page has a form that posts.
     has_csrf_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))

@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils.safestring import mark_safe
 
+from smimecenter.learn import rendered_pages
 from smimecenter.organisation.models import Organisation
 from smimecenter.tools import result_frame
 
@@ -20,9 +21,9 @@ def page(path: str = "/tools/diagnose/result/abc/", headline: str = HEADLINE) ->
 @pytest.fixture(autouse=True)
 def fresh_frame(settings):
     settings.DEBUG = False
-    result_frame._kept = None
+    rendered_pages.pages.clear()
     yield
-    result_frame._kept = None
+    rendered_pages.pages.clear()
 
 
 @pytest.mark.django_db

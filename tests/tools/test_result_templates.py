@@ -144,3 +144,12 @@ def test_a_kept_fragment_is_escaped_like_the_rest(fragments):
             "not_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}
     html = fragments("tools/_certificate_card.jinja", card=card)
     assert "<script>" not in html and "&lt;script&gt;" in html and "CN=&lt;b&gt;" in html
+
+
+def test_with_debug_on_nothing_is_kept_so_template_edits_show(fragments, settings):
+    settings.DEBUG = True
+    card = {"id": "c", "name": "Example CA", "data": {"is_ca": True},
+            "not_before": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+            "not_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}
+    assert "Example CA" in fragments("tools/_certificate_card.jinja", card=card)
+    assert len(fragments._kept) == 0
