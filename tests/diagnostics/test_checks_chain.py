@@ -36,6 +36,18 @@ def test_it_says_which_root_and_store_trusted_the_chain():
     assert report.status == "pass"
 
 
+def test_a_root_given_to_the_check_trusts_only_where_it_is_installed():
+    chain = make_chain()
+    given = finding(diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root]), "chain.trusted")
+    assert "only on devices where that root is installed" in given.explanation
+    assert "root store" not in given.explanation
+
+    public = finding(diagnose_built(chain.leaf, chain.intermediate, public_anchors=[chain.root]), "chain.trusted")
+    assert "which is in Mozilla email roots" in public.explanation
+    assert "Mail clients that use this root store will trust it for email" in public.explanation
+    assert "only on devices" not in public.explanation
+
+
 def test_it_does_not_call_an_unanchored_chain_trusted():
     chain = make_chain()
     report = diagnose_built(chain.leaf, chain.intermediate, chain.root)

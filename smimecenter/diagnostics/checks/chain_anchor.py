@@ -12,8 +12,7 @@ TRUSTED = rule(
     code="chain.trusted", severity=Severity.INFO, reference="RFC 5280 section 6.1",
     learn_more="/learn/why-trust-fails/#how-chains-work",
     title="The chain leads to a trusted root",
-    explanation="{certificate} chains up to {anchor}, which is in {store}{version}. Mail "
-                "clients that use this root store will trust it for email.",
+    explanation="{certificate} chains up to {anchor}, {where}.",
     fix="Nothing to fix in the chain.")
 UNTRUSTED_ROOT = rule(
     code="chain.untrusted_root", severity=Severity.ERROR, reference="RFC 5280 section 6.1.1 (d)",
@@ -41,12 +40,21 @@ def chain_end(context: CheckContext) -> Iterator[Observation]:
     if best is None:
         return
     if best.trusted and best.anchor is not None and best.store is not None:
-        version = best.store.provenance.get("version") or best.store.provenance.get("date")
         yield TRUSTED.observe(best.certificates[0], anchor=context.facts(best.anchor).label,
-                              store=best.store.name,
-                              version=f" (version {version})" if version else "")
+                              where=_where_trusted(context, best.store))
     stores = " or ".join(s.name for s in context.stores) or "any trust store"
     for problem in context.chain.problems(chains.UNTRUSTED_ROOT):
         yield UNTRUSTED_ROOT.observe(problem.certificate, stores=stores)
     for problem in context.chain.problems(chains.SELF_SIGNED_LEAF):
         yield SELF_SIGNED_LEAF.observe(problem.certificate)
+
+
+def _where_trusted(context: CheckContext, store) -> str:
+    """A public root store trusts wherever mail apps use it; a root given to this check (an organisation's,
+    an example's, a file on the command line) trusts only on devices where someone installed it."""
+    if store is context.public_store:
+        version = store.provenance.get("version") or store.provenance.get("date")
+        return (f"which is in {store.name}{f' (version {version})' if version else ''}. Mail clients that "
+                "use this root store will trust it for email")
+    return (f"a root this check was given as trusted ({store.name}). Mail apps trust it for email only "
+            "on devices where that root is installed")

@@ -13,8 +13,9 @@ from ..forms import DiagnosisRequest
 
 HERE = Path(__file__).resolve().parent
 ROOT_FILE = "example-root.pem"
-# How results name the examples' root: it is trusted for the example's check only, on no device.
-EXAMPLE_ROOT_NAME = "the examples' own root (trusted for this example only)"
+# How results name the examples' root. It is trusted for the example's check only, on no device; the form
+# says so, and results add that a root given with a check trusts only where it is installed.
+EXAMPLE_ROOT_NAME = "the examples' own root"
 
 
 @dataclass(frozen=True)
