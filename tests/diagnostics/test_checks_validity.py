@@ -34,7 +34,10 @@ def test_it_checks_validity_at_the_moment_asked_for():
 def test_it_flags_a_certificate_that_is_not_valid_yet():
     chain = make_chain(not_before=NOW + dt.timedelta(days=3), not_after=NOW + dt.timedelta(days=300))
     report = diagnose_built(chain.leaf, chain.intermediate, anchors=[chain.root])
-    assert finding(report, "validity.not_yet_valid").certificate == chain.leaf.sha256
+    early = finding(report, "validity.not_yet_valid")
+    assert early.certificate == chain.leaf.sha256
+    start = (NOW + dt.timedelta(days=3)).astimezone(dt.timezone.utc)
+    assert f"{start.day} {start:%B %Y}, {start:%H:%M} UTC" in early.explanation
 
 
 def test_it_warns_about_a_certificate_expiring_within_30_days():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 
 from cryptography import x509
@@ -15,8 +14,6 @@ from .registry import Observation
 __all__ = ["describe", "format_moment"]
 
 
-# Every finding about a certificate names its dates; the same CA dates recur in every diagnosis.
-@functools.lru_cache(maxsize=4096)
 def format_moment(moment: dt.datetime) -> str:
     moment = moment.astimezone(dt.timezone.utc)
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
@@ -41,7 +38,17 @@ def _sentence(text: str) -> str:
 
 
 class _Details(dict):
+    """A finding's words. A certificate's dates are written out only when the rule's text uses them
+    (few rules do), so nothing is formatted, or kept, for the others."""
+
+    def __init__(self, values: dict[str, str], info: CertificateFacts | None) -> None:
+        super().__init__(values)
+        self.info = info
+
     def __missing__(self, key: str) -> str:
+        if self.info is not None and key in ("not_after", "not_before"):
+            self[key] = format_moment(getattr(self.info, key))
+            return self[key]
         return "unknown"
 
 
@@ -49,15 +56,13 @@ def describe(observation: Observation,
              facts: Callable[[x509.Certificate], CertificateFacts]) -> Finding:
     rule = observation.rule
     values: dict[str, str] = {}
-    fingerprint = None
+    info = fingerprint = None
     if observation.certificate is not None:
         info = facts(observation.certificate)
         fingerprint = info.sha256
-        values.update(certificate=info.label, subject=info.subject, issuer=info.issuer,
-                      not_after=format_moment(info.not_after),
-                      not_before=format_moment(info.not_before))
+        values.update(certificate=info.label, subject=info.subject, issuer=info.issuer)
     values.update({key: _render(value) for key, value in observation.details.items()})
-    words = _Details(values)
+    words = _Details(values, info)
     return Finding(
         code=rule.code,
         severity=rule.severity,
