@@ -11,6 +11,7 @@ from .certinfo import CertificateFacts, facts_of
 from .chains import build_chains, pick_leaf
 from .expert_sections import sections_for_context
 from .checks import CheckContext, run_checks
+from .checks.context import ADD_ROOT_WHERE
 from .inputs import Limits, ParsedInputs, read_inputs
 from .known_authorities import known_authorities
 from .online.session import OnlineChecks
@@ -40,21 +41,23 @@ def diagnose(inputs: Sequence[bytes], *, email: str | None = None,
              password: str | bytes | None = None,
              trust: Sequence[bytes | TrustStore] | None = None, at: dt.datetime | None = None,
              limits: Limits | None = None, compliance: bool = False,
-             online: OnlineChecks | None = None) -> Report:
+             online: OnlineChecks | None = None, add_root_where: str = ADD_ROOT_WHERE) -> Report:
     """Explain whether the supplied certificate(s) will work for S/MIME email, and why not.
 
     `compliance=True` adds the CA/B Forum S/MIME BR section (pkilint on the leaf; slow the first time).
     `online` (None: offline) fetches missing intermediates and asks whether certificates are revoked.
+    `add_root_where` finishes "add your root ..." in fixes, in the words of the caller's own interface.
     """
     stores = trust_stores(trust)
     parsed = read_inputs(list(inputs), password=password, limits=limits or Limits())
     return diagnose_parsed(parsed, email=email, stores=stores, public_store=stores[0], at=at,
-                           compliance=compliance, online=online)
+                           compliance=compliance, online=online, add_root_where=add_root_where)
 
 
 def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence[TrustStore],
                     public_store: TrustStore | None, at: dt.datetime | None,
-                    compliance: bool = False, online: OnlineChecks | None = None) -> Report:
+                    compliance: bool = False, online: OnlineChecks | None = None,
+                    add_root_where: str = ADD_ROOT_WHERE) -> Report:
     """The part of diagnose() after reading: chain building, the catalog and the report.
 
     `public_store` is the store whose roots are publicly trusted (the Mozilla email roots), for
@@ -77,7 +80,7 @@ def diagnose_parsed(parsed: ParsedInputs, *, email: str | None, stores: Sequence
         else None
     context = CheckContext(at=at, email=email or None, inputs=parsed, supplied=supplied, leaf=leaf,
                            chain=chain, stores=stores, public_store=public_store,
-                           unreadable=unreadable, _facts=cache,
+                           unreadable=unreadable, _facts=cache, add_root_where=add_root_where,
                            online=session.result(chain) if session is not None else None)
     report = build_report(context, run_checks(context))
     # Expert sections: PKCS#12 inspection, mail-app compatibility, BR compliance when asked for.

@@ -6,6 +6,7 @@ answer is JSON, errors included (`{"error": {"code": ..., "message": ...}}`).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 import json
 import logging
@@ -27,6 +28,8 @@ from .uploads import MalformedBody, content_length, read_form_body
 logger = logging.getLogger(__name__)
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# Where a script adds its own root: the request's field (a JSON list of PEM texts, or form files).
+ADD_ROOT_IN_THE_API = "to the request\u2019s \u201ctrust\u201d field"
 # Base64 makes files a third larger; the rest of a JSON body is small.
 JSON_OVERHEAD_BYTES = 64 * 1024
 
@@ -91,7 +94,7 @@ def _from_form(request: HttpRequest) -> DiagnosisRequest:
         field, messages = next(iter(form.errors.items()))
         where = "" if field == "__all__" else f"{field}: "
         raise BadRequest("empty" if field == "__all__" else "invalid_field", where + " ".join(messages))
-    return form.to_request()
+    return dataclasses.replace(form.to_request(), add_root_where=ADD_ROOT_IN_THE_API)
 
 
 def _from_json(request: HttpRequest) -> DiagnosisRequest:
@@ -137,7 +140,7 @@ def _from_json(request: HttpRequest) -> DiagnosisRequest:
         raise BadRequest("invalid_field", "online: must be true or false.")
     return DiagnosisRequest(inputs=inputs, names=names, email=email or None,
                             password=_optional_string(document, "password") or None, trust=trust,
-                            online=online)
+                            online=online, add_root_where=ADD_ROOT_IN_THE_API)
 
 
 def _optional_string(document: dict, name: str) -> str | None:

@@ -31,6 +31,11 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+# Where the certificate check's form takes a person's own root (templates/tools/diagnose.html and the
+# result's "check again" form): fixes that ask for the root end with these words on the web.
+ADD_ROOT_ON_THE_FORM = "under \u201cMy organisation runs its own certificate authority\u201d"
+
+
 @dataclass
 class DiagnosisRequest:
     """What one diagnosis needs, whichever way it arrived: only bytes and strings, nothing on disk."""
@@ -44,6 +49,8 @@ class DiagnosisRequest:
     names: list[str] = field(default_factory=list)
     # How the result names the roots in `trust` (None: "your organisation's root"; the examples name theirs).
     trust_name: str | None = None
+    # Where the person adds a root, in the words of the way they asked (the API says its own).
+    add_root_where: str = ADD_ROOT_ON_THE_FORM
 
     def name_of(self, origin: str) -> str:
         """The person's name for an engine origin ("the input", "input 2", "input 2, attachment x.p12")."""

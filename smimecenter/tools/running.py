@@ -117,5 +117,5 @@ def run_diagnosis(request: DiagnosisRequest, *, compliance: bool = False) -> Rep
     if busy:
         raise KdfBusy([request.name_of(str(origin)) for origin in busy])
     return diagnose_parsed(parsed, email=request.email, stores=stores, public_store=stores[0], at=None,
-                           compliance=compliance, online=online)
+                           compliance=compliance, online=online, add_root_where=request.add_root_where)
 

@@ -50,7 +50,7 @@ def test_a_private_intermediate_with_its_root_absent_asks_for_the_organisations_
     assert "calls it a root" in found.explanation and "no AIA caIssuers URL" in found.explanation
     assert "The intermediate you supplied, \u201cAcme Widgets Mail CA\u201d, is there" in found.explanation
     assert "Acme Widgets Root CA 2026" in found.fix
-    assert "My organisation runs its own certificate authority" in found.fix
+    assert "to the roots the check trusts and check again" in found.fix
     assert found.learn_more == "/guides/distribute-private-root/#add-your-root"
 
 
@@ -198,12 +198,31 @@ def test_without_roots_given_the_fix_is_conditional():
     assert "own_roots_did_not_issue" not in evidence_rules(found)
 
 
-def test_a_supplied_root_nobody_trusts_points_to_the_form_field():
+def test_a_supplied_root_nobody_trusts_says_where_to_add_it():
     chain = acme_chain()
     report = diagnose([chain.supplied_pem + chain.root_pem])
     untrusted = finding(report, "chain.untrusted_root")
     assert PRIVATE not in report.codes and MISSING not in report.codes
-    assert "My organisation runs its own certificate authority" in untrusted.fix
+    assert "check again with it added to the roots the check trusts," in untrusted.fix
+
+
+def test_each_way_of_asking_names_its_own_place_to_add_a_root():
+    """The caller says where its person adds a root: a form field, an option, a field of a request."""
+    chain = acme_chain()
+    where = "with --trust-file"
+    untrusted = finding(diagnose([chain.supplied_pem + chain.root_pem], add_root_where=where),
+                        "chain.untrusted_root")
+    assert "check again with it added with --trust-file, and install it" in untrusted.fix
+    private = finding(diagnose([chain.supplied_pem], add_root_where=where), PRIVATE)
+    assert "Acme Widgets Root CA 2026\u201d, with --trust-file and check again" in private.fix
+    other = make_root(common_name="Acme Old Root CA", organization="Acme Widgets")
+    wrong = finding(diagnose([chain.supplied_pem], trust=[pem(other)], add_root_where=where), PRIVATE)
+    assert "add that root with --trust-file instead, and check again" in wrong.fix
+    message = detached_email(signed_der(chain.leaf, chain=[chain.intermediate]))
+    sender = finding(diagnose([message], add_root_where=where), PRIVATE)
+    assert "for its root, \u201cAcme Widgets Root CA 2026\u201d, and add it with --trust-file." in sender.fix
+    for fix in (untrusted.fix, private.fix, wrong.fix, sender.fix):
+        assert "the roots the check trusts" not in fix and "My organisation" not in fix
 
 
 # --- the same advice for a .p12 and for a signed message ---------------------------------------

@@ -100,3 +100,35 @@ def test_api_command_line_and_web_page_give_the_same_verdict(client, case, tmp_p
         assert web["codes"][0] == api["reasons"][0]
     if case.state:
         assert api["state"] == case.state
+
+
+def _fix_of(findings: list[dict], code: str) -> str:
+    return next(f["fix"] for f in findings if f["code"] == code)
+
+
+def test_each_channel_says_where_its_own_person_adds_a_root(client, tmp_path, settings):
+    """A pasted private root nobody trusts: the fix names the form's field on the web, the option on the
+    command line and the request's field in the API."""
+    from tests.diagnostics.test_checks_private_root import acme_chain
+
+    settings.DIAGNOSE_ONLINE = False
+    chain = acme_chain()
+    pasted = chain.supplied_pem + chain.root_pem
+
+    page = unescape(client.post("/tools/diagnose/", {"text": pasted.decode()}, follow=True).content.decode())
+    assert "check again with it added under \u201cMy organisation runs its own certificate authority\u201d, and" in page
+
+    json_api = client.post("/api/v1/diagnose", {"text": pasted.decode()}, content_type="application/json").json()
+    form_api = client.post("/api/v1/diagnose", {"text": pasted.decode()}).json()
+    for data in (json_api, form_api):
+        assert "added to the request\u2019s \u201ctrust\u201d field, and" in _fix_of(data["findings"], "chain.untrusted_root")
+
+    path = tmp_path / "pasted.pem"
+    path.write_bytes(pasted)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("diagnose", str(path), "--offline", "--format", "json", stdout=out)
+    assert "added with --trust-file, and" in _fix_of(json.loads(out.getvalue())["findings"], "chain.untrusted_root")
+
+    for text in (json.dumps(json_api), json.dumps(form_api), out.getvalue()):
+        assert "My organisation runs its own" not in text

@@ -21,8 +21,8 @@ UNTRUSTED_ROOT = rule(
     explanation="The chain ends at {certificate}, a root certificate that is not in {stores}. "
                 "Recipients will see the signature as untrusted unless they install this root "
                 "themselves.",
-    fix="If this is your organisation's own root, check again with it added under \u201cMy organisation "
-        "runs its own certificate authority\u201d, and install it on every device that reads your mail. "
+    fix="If this is your organisation's own root, check again with it added {add_root}, and install it on "
+        "every device that reads your mail. "
         "Otherwise use a certificate from a publicly trusted S/MIME certificate authority.")
 SELF_SIGNED_LEAF = rule(
     code="chain.self_signed_leaf", severity=Severity.ERROR, reference="RFC 5280 section 3.2",
@@ -44,7 +44,7 @@ def chain_end(context: CheckContext) -> Iterator[Observation]:
                               where=_where_trusted(context, best.store))
     stores = " or ".join(s.name for s in context.stores) or "any trust store"
     for problem in context.chain.problems(chains.UNTRUSTED_ROOT):
-        yield UNTRUSTED_ROOT.observe(problem.certificate, stores=stores)
+        yield UNTRUSTED_ROOT.observe(problem.certificate, stores=stores, add_root=context.add_root_where)
     for problem in context.chain.problems(chains.SELF_SIGNED_LEAF):
         yield SELF_SIGNED_LEAF.observe(problem.certificate)
 

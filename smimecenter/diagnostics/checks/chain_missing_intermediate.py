@@ -56,8 +56,8 @@ def missing_intermediate(context: CheckContext) -> Iterator[Observation]:
                 problem.certificate, record=judgement.to_dict(),
                 missing_issuer=_issuer_phrase(issuer), reasons=judgement.reasons,
                 nothing_else=_nothing_else(context, problem.certificate),
-                own_ca=(_sender_ca_words(issuer) if _received(context)
-                        else _own_ca_words(issuer, own_roots)),
+                own_ca=(_sender_ca_words(issuer, context.add_root_where) if _received(context)
+                        else _own_ca_words(issuer, own_roots, context.add_root_where)),
                 not_ours="" if own_roots or _received(context) else ("Otherwise, ask whoever issued the certificate for the rest "
                                                "of the chain. "))
             continue
@@ -71,17 +71,16 @@ def missing_intermediate(context: CheckContext) -> Iterator[Observation]:
             download=f"It can be fetched from {url}." if url else "")
 
 
-def _own_ca_words(issuer: x509.Name, own_roots: int) -> str:
+def _own_ca_words(issuer: x509.Name, own_roots: int, add_root_where: str) -> str:
     """The first step of the fix, using what the person said: roots given as theirs, or none."""
     name = _short_name(issuer)
     if own_roots:
         given = ("The root given as your organisation's" if own_roots == 1
                  else "None of the roots given as your organisation's")
         verb = "is not" if own_roots == 1 else "is"
-        return (f"{given} {verb} {name}: add that root under \u201cMy organisation runs its own "
-                f"certificate authority\u201d instead, and check again. {_WHERE_TO_GET_IT}")
-    return (f"If your organisation runs its own certificate authority, add its root, {name}, under "
-            f"\u201cMy organisation runs its own certificate authority\u201d and check again. {_WHERE_TO_GET_IT}")
+        return f"{given} {verb} {name}: add that root {add_root_where} instead, and check again. {_WHERE_TO_GET_IT}"
+    return (f"If your organisation runs its own certificate authority, add its root, {name}, {add_root_where} "
+            f"and check again. {_WHERE_TO_GET_IT}")
 
 
 def _received(context: CheckContext) -> bool:
@@ -89,12 +88,11 @@ def _received(context: CheckContext) -> bool:
     return context.chain.start in {m.signer for m in context.inputs.messages if m.signer is not None}
 
 
-def _sender_ca_words(issuer: x509.Name) -> str:
+def _sender_ca_words(issuer: x509.Name, add_root_where: str) -> str:
     """The fix for a recipient: the root is the sender's organisation's, so ask them for it."""
     return (f"The sender's organisation runs its own certificate authority. To check the message to the "
-            f"end, ask the sender or their IT team for its root, {_short_name(issuer)}, and add it under "
-            "\u201cMy organisation runs its own certificate authority\u201d. Install it on your own devices "
-            "only if you trust that organisation.")
+            f"end, ask the sender or their IT team for its root, {_short_name(issuer)}, and add it "
+            f"{add_root_where}. Install it on your own devices only if you trust that organisation.")
 
 
 _WHERE_TO_GET_IT = ("Your IT team, or whoever runs the CA, can export it from the CA software (a .cer or .pem "

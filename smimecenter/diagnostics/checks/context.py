@@ -12,7 +12,10 @@ from ..chains import ChainAnalysis, TrustStoreLike
 from ..inputs import ParsedInputs
 from ..online.session import OnlineResult
 
-__all__ = ["CheckContext"]
+__all__ = ["ADD_ROOT_WHERE", "CheckContext"]
+
+# Where a root is added when the caller does not say: the engine called as a library.
+ADD_ROOT_WHERE = "to the roots the check trusts"
 
 
 @dataclass
@@ -30,6 +33,9 @@ class CheckContext:
     _facts: dict[int, CertificateFacts] = field(default_factory=dict)
     # What the online checks found; None when the diagnosis ran offline.
     online: OnlineResult | None = None
+    # Where the person adds a root of their own, in the words of the way they asked (the web form's field,
+    # the command line's option, the API's list); fixes that ask for a root end their instruction with it.
+    add_root_where: str = ADD_ROOT_WHERE
     # What several checks read alike, worked out by the first of them (profile_scope.py).
     computed: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 

@@ -21,6 +21,8 @@ from smimecenter.tools.online import site_online_checks
 
 EXIT_ERROR_FINDING = 1
 EXIT_UNUSABLE_ARGUMENTS = 2
+# Fixes that ask for a person's own root end with how it is given here.
+ADD_ROOT_ON_THE_COMMAND_LINE = "with --trust-file"
 
 SEVERITY_HEADINGS = ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings"),
                      (Severity.INFO, "Notes"))
@@ -72,7 +74,8 @@ class Command(BaseCommand):
         try:
             report = diagnose(inputs, email=email, password=options.get("password"), trust=trust,
                               at=at, limits=limits, compliance=bool(options.get("compliance")),
-                              online=site_online_checks() if online else None)
+                              online=site_online_checks() if online else None,
+                              add_root_where=ADD_ROOT_ON_THE_COMMAND_LINE)
         except Exception as error:  # never a traceback for a person at a terminal
             raise CommandError(f"The diagnosis could not be completed: {error}",
                                returncode=EXIT_UNUSABLE_ARGUMENTS) from error
