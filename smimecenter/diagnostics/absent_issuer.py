@@ -9,7 +9,7 @@ person (and the JSON) can see why:
 
 - the issuer belongs to a public CA: its organisation names a root of Mozilla's email store, or the
   authority key identifier (RFC 5280 section 4.2.1.1) is the key of one of its roots;
-- the issuer's common name calls it a root, or an intermediate ("Issuing", "Sub CA", ...);
+- the issuer's common name calls it a root ("Root", "RootCA", "Raíz"), or an intermediate ("Issuing", "SubCA");
 - the authority information access caIssuers URL (RFC 5280 section 4.2.2.1): public CAs give an HTTP
   address (CA/B Forum S/MIME BR 7.1.2.2 (c) and 7.1.2.3 (c)); a directory (ldap:) or intranet
   address is the mark of an organisation's own CA (Active Directory Certificate Services writes one);
@@ -39,10 +39,48 @@ __all__ = ["Evidence", "Judgement", "MISSING_INTERMEDIATE", "PRIVATE_ROOT", "jud
 MISSING_INTERMEDIATE = "missing_intermediate"
 PRIVATE_ROOT = "private_root"
 
-_ROOT_WORD = re.compile(r"\broot\b", re.IGNORECASE)
-_INTERMEDIATE_WORDS = re.compile(r"\b(?:intermediate|issuing|subordinate|sub[ -]?ca)\b", re.IGNORECASE)
+# "Root" in the languages whose CAs name their roots in their own words (as in Mozilla's "ACCVRAIZ1").
+_ROOT_WORDS = ("root", "raiz", "raíz", "racine", "radice", "wurzel")
+_INTERMEDIATE_WORDS = ("intermediate", "issuing", "subordinate", "subca")
 # Names only an intranet resolves (RFC 6762 .local, RFC 8375 home.arpa, and the usual private suffixes).
 _PRIVATE_SUFFIXES = (".local", ".lan", ".corp", ".internal", ".intranet", ".home.arpa", ".localdomain")
+
+
+def _name_words(name: str) -> list[tuple[str, bool]]:
+    """The words of a CA's name, lower-cased, each with whether it was written in capitals.
+
+    Separators and camel case split words ("Contoso-RootCA": contoso, root, ca); a run of capitals stays
+    one word ("ACCVRAIZ1": accvraiz), since nothing says where its words meet.
+    """
+    words: list[tuple[str, bool]] = []
+    for chunk in re.findall(r"[^\W\d_]+", name):
+        start = 0
+        for index in range(1, len(chunk)):
+            before, here = chunk[index - 1], chunk[index]
+            after = chunk[index + 1] if index + 1 < len(chunk) else ""
+            if here.isupper() and (before.islower() or (before.isupper() and after.islower())):
+                words.append((chunk[start:index].lower(), chunk[start:index].isupper()))
+                start = index
+        words.append((chunk[start:].lower(), chunk[start:].isupper()))
+    return words
+
+
+def _names_a_root(common_name: str) -> bool:
+    """"Root CA", "Contoso-RootCA", "T-TeleSec GlobalRoot", "CORPROOTCA", "AC RAIZ", "Wurzel-CA"."""
+    for word, capitals in _name_words(common_name):
+        if word in _ROOT_WORDS:
+            return True
+        bare = word.removesuffix("ca") if capitals else word
+        if capitals and (bare.startswith(_ROOT_WORDS) or bare.endswith(_ROOT_WORDS)):
+            return True
+    return False
+
+
+def _names_an_intermediate(common_name: str) -> bool:
+    """"Issuing CA 2", "Contoso SubCA", "Sub-CA", "Intermediate", "Subordinate CA"."""
+    words = [word for word, _ in _name_words(common_name)]
+    pairs = {a + b for a, b in zip(words, words[1:])}
+    return any(word in _INTERMEDIATE_WORDS for word in words) or "subca" in pairs
 
 
 @dataclass(frozen=True)
@@ -94,9 +132,9 @@ def judge(last: CertificateFacts, *, supplied_ca: bool, public_anchors: Iterable
     else:
         evidence.append(Evidence("issuer_unknown_to_public_store", PRIVATE_ROOT,
                                  f"neither its organisation nor its key (AKI) matches a root in {public_store_name}"))
-    if common_name and _ROOT_WORD.search(common_name):
+    if common_name and _names_a_root(common_name):
         evidence.append(Evidence("issuer_named_root", PRIVATE_ROOT, "its name calls it a root"))
-    elif common_name and _INTERMEDIATE_WORDS.search(common_name):
+    elif common_name and _names_an_intermediate(common_name):
         evidence.append(Evidence("issuer_named_intermediate", MISSING_INTERMEDIATE,
                                  "its name calls it an issuing or intermediate CA"))
     url_kind, url = _ca_issuers(last.ca_issuers_urls)

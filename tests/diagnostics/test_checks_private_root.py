@@ -146,6 +146,36 @@ def test_a_leaf_under_an_absent_issuer_named_root_asks_for_the_root_despite_an_a
     assert found.details["decided_by"] == "issuer_named_root"
 
 
+def test_a_root_is_recognised_however_its_name_is_written():
+    """Names as organisations write them: run together, in capitals, or in their own language."""
+    for common_name in ("Contoso-RootCA", "CORPROOTCA", "Contoso GlobalRoot 2", "Acme Wurzel-CA", "AC Raíz Acme",
+                        "AC RACINE ACME"):
+        root = make_root(common_name=common_name, organization="Acme Widgets")
+        leaf = make_leaf(issuer=root, aia_ca_issuers="http://pki.acme-widgets.example/root.crt")
+        found = finding(diagnose([pem(leaf)]), PRIVATE)
+        assert found.details["decided_by"] == "issuer_named_root", common_name
+
+
+def test_a_word_that_only_contains_root_does_not_name_a_root():
+    for common_name in ("Groot Trading CA", "Rooted Mail CA"):
+        root = make_root(common_name=common_name, organization="Acme Widgets")
+        leaf = make_leaf(issuer=root, aia_ca_issuers="http://pki.acme-widgets.example/ca.crt")
+        report = diagnose([pem(leaf)])
+        assert "issuer_named_root" not in evidence_rules(finding(report, MISSING)), common_name
+
+
+def test_an_issuing_ca_is_recognised_however_its_name_is_written():
+    root = make_root(common_name="Acme Root CA", organization="Acme Widgets")
+    for common_name in ("Acme SubCA", "Acme Sub-CA 2", "AcmeIssuingCA01", "Acme Subordinate CA"):
+        inter = make_intermediate(issuer=root, common_name=common_name, organization="Acme Widgets")
+        leaf = make_leaf(issuer=inter, aia_ca_issuers=None)
+        report = diagnose([pem(leaf)])
+        assert finding(report, MISSING).details["decided_by"] == "issuer_named_intermediate", common_name
+    inter = make_intermediate(issuer=root, common_name="Subway Mail CA", organization="Acme Widgets")
+    report = diagnose([pem(make_leaf(issuer=inter, aia_ca_issuers=None))])
+    assert "issuer_named_intermediate" not in evidence_rules(finding(report, PRIVATE))
+
+
 def test_a_leaf_under_an_absent_issuing_ca_without_an_address_is_missing_its_intermediate():
     root = make_root(common_name="Acme Root CA", organization="Acme Widgets")
     inter = make_intermediate(issuer=root, common_name="Acme Issuing CA 3", organization="Acme Widgets")
