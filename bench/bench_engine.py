@@ -22,6 +22,7 @@ from bench._verifiers import email_verifier  # noqa: E402
 from smimecenter.diagnostics import Limits, TrustStore, diagnose, email_trust_store  # noqa: E402
 from smimecenter.diagnostics.certinfo import facts_of  # noqa: E402
 from smimecenter.diagnostics.chains import build_chains  # noqa: E402
+from smimecenter.diagnostics.inputs import read_inputs  # noqa: E402
 from smimecenter.diagnostics.known_authorities import known_authorities  # noqa: E402
 from tests.diagnostics.builders import NOW, ec_key, make_chain, make_root, pem  # noqa: E402
 
@@ -104,10 +105,11 @@ def main() -> None:
     stores = [email_trust_store(), extra]
 
     def path_only() -> None:
-        leaf, *intermediates = x509.load_pem_x509_certificates(supplied)
+        # Read by the engine's own reader, as diagnose() reads them: a CA met before comes back as the
+        # object the validator already knows (read with cryptography's loader, every CA is new to it).
+        certificates = [item.certificate for item in read_inputs([supplied]).certificates]
         cache: dict = {}
-        build_chains(leaf, [leaf, *intermediates], stores, at=NOW,
-                     facts=lambda c: facts_of(c, cache))
+        build_chains(certificates[0], certificates, stores, at=NOW, facts=lambda c: facts_of(c, cache))
 
     ours = best_ms(full_diagnosis, repeat=200)
     sent_along = best_ms(root_sent_along, repeat=200)
@@ -119,7 +121,7 @@ def main() -> None:
     print("leaf + intermediate + root (best of 200)")
     print(f"  cryptography PolicyBuilder verifier:      {theirs:8.3f} ms")
     print(f"  the same, store of {len(anchors)} anchors built per call: {one_shot:8.3f} ms")
-    print(f"  our path building and validation alone:   {paths:8.3f} ms   ratio "
+    print(f"  reading, path building and validation:    {paths:8.3f} ms   ratio "
           f"{paths / theirs:.2f}x")
     print(f"  full diagnosis (sniffing, checks, report): {ours:8.3f} ms   ratio "
           f"{ours / theirs:.2f}x (target at most 2x)")
