@@ -7,7 +7,7 @@ costs what reading the file cost plus a few dictionary look-ups.
 
 Platform rules state only what a source says, with the source next to the rule. A rule backed only by
 bug reports, forum threads or vendor blogs carries evidence "reported"; a rule from the vendor's or the
-standard's own text carries "documented".
+standard's own text carries "documented"; a rule reproduced here with the tool itself carries "tested".
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .certinfo import facts_of
 from .public_keys import key_shape
 from .chains import TrustStoreLike
 from .inputs import BagProtection, Pkcs12Contents, Pkcs12Protection
+from .inputs.gnupg_pkcs12 import LONG_PASSWORD, SALT
 
 __all__ = [
     "KeyEntry",
@@ -30,6 +31,7 @@ __all__ = [
     "PlatformRule",
     "Pkcs12Inspection",
     "PLATFORM_RULES",
+    "GNUPG_RULES",
     "classify_bag",
     "classify_mac",
     "is_weak",
@@ -96,10 +98,12 @@ class PlatformRule:
 
     id: str
     platforms: str
-    evidence: str  # "documented" (vendor or standard text) | "reported" (bug reports, vendor blogs)
+    evidence: str  # "documented" (vendor or standard text) | "reported" (bug reports, vendor blogs) |
+    #                "tested" (reproduced with the tool, in the tests)
     says: str
     source: str  # URL of the source
-    applies: Callable[[Pkcs12Protection], bool] = field(compare=False, repr=False)
+    # None for a rule that needs more than the protection (GNUPG_RULES: the password that opened the file).
+    applies: Callable[[Pkcs12Protection], bool] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "platforms": self.platforms, "evidence": self.evidence,
@@ -120,6 +124,11 @@ def _uses_sha2_mac(protection: Pkcs12Protection) -> bool:
 
 def _needs_openssl_legacy(protection: Pkcs12Protection) -> bool:
     return _any_bag(protection, lambda bag: bag.scheme in OPENSSL_LEGACY_PROVIDER_SCHEMES)
+
+
+def _openssl3_default_pbes2(protection: Pkcs12Protection) -> bool:
+    """AES-256-CBC under PBKDF2-HMAC-SHA256: what OpenSSL 3 and cryptography write by default."""
+    return _any_bag(protection, lambda bag: bag.scheme == "PBES2 AES-256-CBC" and bag.kdf == "PBKDF2-HMAC-SHA256")
 
 
 def _key_below_112_bits(protection: Pkcs12Protection) -> bool:
@@ -181,6 +190,18 @@ PLATFORM_RULES: tuple[PlatformRule, ...] = (
         applies=_needs_openssl_legacy,
     ),
     PlatformRule(
+        id="gnupg22.pbes2_aes",
+        platforms="GnuPG 2.2\u2019s gpgsm (as in Debian 12)",
+        evidence="tested",
+        says="gpgsm 2.2 cannot read this file\u2019s encryption (AES-256 with PBKDF2-HMAC-SHA256, OpenSSL "
+             "3\u2019s default) and reports \u201cerror parsing or decrypting the PKCS#12 file\u201d. To "
+             "import it there, re-export it with 3DES. Tested with gpgsm 2.2.40; GnuPG 2.4 was not tested.",
+        # Its PBES2 parameters are refused ("encryptedData error at pkcs5PBES2-params"), as
+        # tests/diagnostics/test_gnupg_pkcs12.py shows when gpgsm 2.2 is installed.
+        source="https://github.com/gpg/gnupg/blob/STABLE-BRANCH-2-2/sm/minip12.c",
+        applies=_openssl3_default_pbes2,
+    ),
+    PlatformRule(
         id="sbr.key_protection_112_bits",
         platforms="Publicly-trusted CAs that generate your key",
         evidence="documented",
@@ -191,6 +212,32 @@ PLATFORM_RULES: tuple[PlatformRule, ...] = (
         applies=_key_below_112_bits,
     ),
 )
+
+# What gpgsm does with the right password of this file (inputs/gnupg_pkcs12.py), by the reason found.
+_GNUPG_PLATFORMS = "GnuPG\u2019s gpgsm (also in Gpg4win)"
+_GNUPG_SOURCE = "https://github.com/gpg/gnupg/blob/master/sm/minip12.c"
+GNUPG_RULES: dict[str, PlatformRule] = {
+    SALT: PlatformRule(
+        id="gnupg.pkcs12_kdf_salt",
+        platforms=_GNUPG_PLATFORMS,
+        evidence="tested",
+        says="gpgsm will say the password is wrong, although it is right. Its own PKCS#12 key derivation "
+             "goes wrong for about one random salt in 128, and one of this file\u2019s 3DES-protected parts "
+             "has such a salt. OpenSSL and NSS (the library in Thunderbird) open it with the same password. "
+             "To import it into GnuPG, export the file again: each export draws new salts.",
+        source=_GNUPG_SOURCE,
+    ),
+    LONG_PASSWORD: PlatformRule(
+        id="gnupg.pkcs12_long_password",
+        platforms=_GNUPG_PLATFORMS,
+        evidence="tested",
+        says="gpgsm will say the password is wrong, although it is right: it reads only the first 31 "
+             "characters of a password for this kind of protection (3DES or RC2), and this file\u2019s password "
+             "is longer. To import it into GnuPG, export the file again with a password of at most 31 "
+             "characters.",
+        source=_GNUPG_SOURCE,
+    ),
+}
 
 # --- re-packaging commands (tested with OpenSSL 3.0) -----------------------------------------------
 # An all-3DES file with a SHA-1 MAC needs no legacy provider to write (the brief's and openssl-pkcs12(1)'s
@@ -359,6 +406,8 @@ def inspect_pkcs12(contents: Pkcs12Contents, *, stores: Sequence[TrustStoreLike]
                                                           contents.certificates, stores)
     protection = contents.protection
     notes = tuple(rule for rule in PLATFORM_RULES if protection is not None and rule.applies(protection))
+    if contents.gnupg_refusal in GNUPG_RULES:
+        notes += (GNUPG_RULES[contents.gnupg_refusal],)
     return Pkcs12Inspection(
         origin=contents.origin,
         opened=bool(contents.certificates or contents.key_public_keys),

@@ -140,7 +140,7 @@ MESSAGE = {
 EVIDENCE = {
     "type": "object", "required": ["says", "source", "evidence"],
     "properties": {"id": {"type": "string"}, "says": {"type": "string"}, "source": {"type": "string"},
-                   "evidence": {"type": "string", "description": "How strong the source is: documented or reported."}},
+                   "evidence": {"type": "string", "description": "How strong the source is: documented, reported, or tested (reproduced with the tool)."}},
 }
 
 COMPATIBILITY = {

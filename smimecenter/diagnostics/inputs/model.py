@@ -35,6 +35,8 @@ class BagProtection:
     kdf: str | None  # "PKCS#12 KDF", "PBKDF2-HMAC-SHA256", None when not encrypted
     iterations: int | None
     salt_length: int | None
+    # The salt of a part under the PKCS#12 KDF (public, in the file), for the GnuPG check; never reported.
+    salt: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Pkcs12Contents:
     friendly_names: tuple[str, ...]
     protection: Pkcs12Protection | None
     local_key_ids: tuple[str, ...] = ()  # hex; pair keys with certificates in the PKCS#12 inspector
+    # Why GnuPG's gpgsm will call the right password wrong ("salt", "long_password"), None when it will not
+    # or when that is unknown (inputs/gnupg_pkcs12.py).
+    gnupg_refusal: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..public_keys import key_shape
 from . import events
 from .collector import Collector
 from .errors import PARSE_ERRORS, certificate_problem
+from .gnupg_pkcs12 import gnupg_refusal
 from .model import Pkcs12Contents, Pkcs12Protection
 from .pkcs12_structure import StructureError, read_structure
 
@@ -47,7 +48,9 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
     if loaded is None:
         _keep_unopened(*unopened)
         return
-    loaded_certificates, public_key, cert_names = loaded
+    loaded_certificates, public_key, cert_names, password = loaded
+    gnupg = gnupg_refusal(password, protection)
+    del password
     certificates = [c for c in loaded_certificates if collector.certificate(c, origin, "pkcs12")
                     or certificate_problem(c) is None]
     key_certificate = None
@@ -69,12 +72,14 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
         friendly_names=names,
         protection=protection,
         local_key_ids=structure.local_key_ids,
+        gnupg_refusal=gnupg,
     ))
 
 
 def _open(
     collector: Collector, data: bytes, origin: str, work_per_try: int
-) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...]] | None:
+) -> tuple[list[x509.Certificate], PublicKeyTypes | None, tuple[str, ...], bytes] | None:
+    """The public parts of the file and the password that opened it (b"" for none), or None."""
     given = collector.password
     if isinstance(given, str):
         # a command-line password that was not valid UTF-8 arrives with surrogate escapes: give back its bytes
@@ -101,7 +106,7 @@ def _open(
             return None
         except (ValueError, TypeError):  # TypeError: cryptography's complaint about a non-UTF-8 password
             continue
-        return _take_public_parts(bundle)
+        return (*_take_public_parts(bundle), attempt or b"")
     if given:
         collector.event(events.PKCS12_WRONG_PASSWORD, origin=origin, password_given=True)
     else:

@@ -229,7 +229,8 @@ def _bag_protection(holds: str, algorithm: algos.EncryptionAlgorithm) -> tuple[B
     if name in _PKCS12_SCHEMES:  # RFC 7292 Appendix B.2: the PKCS#12 KDF over SHA-1
         params = algorithm["parameters"]
         iterations = int(params["iterations"].native)
-        return (BagProtection(holds, _PKCS12_SCHEMES[name], "PKCS#12 KDF", iterations, len(params["salt"].native)),
+        salt = bytes(params["salt"].native)
+        return (BagProtection(holds, _PKCS12_SCHEMES[name], "PKCS#12 KDF", iterations, len(salt), salt=salt),
                 iterated_work(iterations, "sha1"))
     if name in _PBES1_SCHEMES:  # RFC 8018 6.1: PBKDF1 over MD2, MD5 or SHA-1
         params = algorithm["parameters"]
