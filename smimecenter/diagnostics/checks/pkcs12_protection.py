@@ -18,7 +18,7 @@ LEGACY_ENCRYPTION = rule(
     code="pkcs12.legacy_encryption", severity=Severity.INFO,
     reference="RFC 7292 Appendix C; RFC 8018 section 6.1; CA/B Forum S/MIME BR section 6.1.2",
     learn_more="/learn/what-is-pkcs12/#passwords-and-encryption",
-    title="The .p12 file uses older encryption: imported everywhere, easier to attack",
+    title="The .p12 file uses older encryption: imported almost everywhere, easier to attack",
     explanation="{origin} is protected with older algorithms ({parts}). Almost every system imports "
                 "such a file, but whoever gets a copy can try passwords against it far faster than "
                 "against a modern file.{weak}",
