@@ -12,7 +12,7 @@ in two ways, and then reports a bad passphrase:
   one block in 256; each salt gives two blocks), it lands one byte short and the key is wrong.
 
 Both were reproduced with gpgsm 2.2.40 (tests/diagnostics/test_gnupg_pkcs12.py runs gpgsm when it is
-installed); the code is unchanged in GnuPG 2.4. The second way only touches parts under
+installed); the code is the same in GnuPG's current source. The second way only touches parts under
 pbeWithSHAAnd3-KeyTripleDES-CBC: a 40-bit RC2 key and the MAC key need one SHA-1 block, so no step 6C.
 
 The check runs only with the password that opened the file, only for ASCII passwords (gpgsm retries
