@@ -302,3 +302,19 @@ def test_the_acme_names_are_really_absent_from_the_public_store():
     """The private-chain cases rely on it; a store update that added such a name would show here."""
     names = {anchor.subject for anchor in email_trust_store()}
     assert name("Acme Widgets Root CA 2026", organization="Acme Widgets") not in names
+
+
+def test_the_root_names_of_mozillas_email_store_are_read_as_roots():
+    """Real names, as CAs write them: run together ("RootCA1", "GlobalRoot"), in capitals, in Spanish."""
+    from cryptography.x509.oid import NameOID
+
+    from smimecenter.diagnostics.absent_issuer import _names_a_root, _names_an_intermediate
+
+    names = {attribute.value for root in email_trust_store()
+             for attribute in root.subject.get_attributes_for_oid(NameOID.COMMON_NAME)}
+    for written_together in ("ACCVRAIZ1", "T-TeleSec GlobalRoot Class 2", "Security Communication RootCA3",
+                             "Atos TrustedRoot 2011", "Hellenic Academic and Research Institutions RootCA 2015"):
+        assert written_together in names and _names_a_root(written_together), written_together
+    spelled_root = [name for name in names if "root" in name.lower().split()]
+    assert spelled_root and all(_names_a_root(name) for name in spelled_root)
+    assert not [name for name in names if _names_an_intermediate(name)]  # none of the roots calls itself one

@@ -174,9 +174,9 @@ def import_p12_into_gpgsm(pki: Pki, with_password: list[str]) -> None:
     GnuPG 2.2's own PKCS#12 key derivation (RFC 7292 appendix B.2) loses a block of the derivation input
     that starts with a zero byte, so it derives the wrong 3DES key for about one random salt in 128: it
     then reports "decryption failed" for a file OpenSSL and NSS read with the same password. With two
-    salts per file, about one file in 64 is refused (7 of 400 when measured, each one a file whose salt
-    gives such a block, and no other). The defect is gpgsm's, not the file's, and fresh salts avoid it;
-    six refusals in a row would point at something else.
+    salts per file, about one file in 64 is refused (4 of 250 when measured, exactly the files whose salt
+    gives such a block: inputs/gnupg_pkcs12.py, tested in test_gnupg_pkcs12.py). The defect is gpgsm's,
+    not the file's, and fresh salts avoid it; six refusals in a row would point at something else.
     """
     leaf = pki.leaves["rsa"]
     p12 = pki.folder / "rsa-gpgsm.p12"

@@ -24,13 +24,12 @@ from __future__ import annotations
 import hashlib
 
 from .model import Pkcs12Protection
+from .pkcs12_structure import PBE_SHA1_3DES, PKCS12_KDF
 
 __all__ = ["LONG_PASSWORD", "SALT", "gnupg_refusal"]
 
 SALT = "salt"
 LONG_PASSWORD = "long_password"
-PKCS12_KDF = "PKCS#12 KDF"  # BagProtection.kdf of parts under RFC 7292 appendix B.2
-TRIPLE_DES = "pbeWithSHAAnd3-KeyTripleDES-CBC"
 BLOCK = 64  # SHA-1's input block, v in RFC 7292 B.2
 GNUPG_PASSWORD_BYTES = BLOCK  # 31 characters and the terminator, as a BMPString
 # One SHA-1 per iteration in Python (about 0.3 us each): a file with more is not judged rather than slow.
@@ -45,7 +44,7 @@ def gnupg_refusal(password: bytes, protection: Pkcs12Protection | None) -> str |
     bmp = password.decode("ascii").encode("utf-16-be") + b"\x00\x00"
     if len(bmp) > GNUPG_PASSWORD_BYTES:
         return LONG_PASSWORD
-    for bag in (part for part in parts if part.scheme == TRIPLE_DES):
+    for bag in (part for part in parts if part.scheme == PBE_SHA1_3DES):
         if bag.iterations is None or not 0 < bag.iterations <= MAX_ITERATIONS or len(bag.salt) > BLOCK:
             continue
         if _carry_block_loses_a_byte(bag.salt, bmp, bag.iterations):

@@ -50,7 +50,6 @@ def read_pkcs12(collector: Collector, data: bytes, origin: str) -> None:
         return
     loaded_certificates, public_key, cert_names, password = loaded
     gnupg = gnupg_refusal(password, protection)
-    del password
     certificates = [c for c in loaded_certificates if collector.certificate(c, origin, "pkcs12")
                     or certificate_problem(c) is None]
     key_certificate = None

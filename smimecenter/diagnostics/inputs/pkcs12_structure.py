@@ -41,6 +41,8 @@ _PKCS12_SCHEMES = {
     "pkcs12_sha1_rc4_128": "pbeWithSHAAnd128BitRC4",
     "pkcs12_sha1_rc4_40": "pbeWithSHAAnd40BitRC4",
 }
+PBE_SHA1_3DES = _PKCS12_SCHEMES["pkcs12_sha1_tripledes_3key"]
+PKCS12_KDF = "PKCS#12 KDF"  # BagProtection.kdf of the schemes above (RFC 7292 appendix B.2)
 # RFC 8018 A.3 names of the PBES1 schemes
 _PBES1_SCHEMES = {
     "pbes1_md2_des": "pbeWithMD2AndDES-CBC",
@@ -230,7 +232,7 @@ def _bag_protection(holds: str, algorithm: algos.EncryptionAlgorithm) -> tuple[B
         params = algorithm["parameters"]
         iterations = int(params["iterations"].native)
         salt = bytes(params["salt"].native)
-        return (BagProtection(holds, _PKCS12_SCHEMES[name], "PKCS#12 KDF", iterations, len(salt), salt=salt),
+        return (BagProtection(holds, _PKCS12_SCHEMES[name], PKCS12_KDF, iterations, len(salt), salt=salt),
                 iterated_work(iterations, "sha1"))
     if name in _PBES1_SCHEMES:  # RFC 8018 6.1: PBKDF1 over MD2, MD5 or SHA-1
         params = algorithm["parameters"]
